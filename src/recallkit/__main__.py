@@ -1,0 +1,3 @@
+from recallkit.cli import main
+
+main()
