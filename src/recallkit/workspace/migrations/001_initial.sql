@@ -213,7 +213,7 @@ CREATE TABLE review_queue (
 -- Hash-chained, append-only audit log.
 CREATE TABLE audit_log (
     seq          BIGINT PRIMARY KEY,
-    at           TIMESTAMP NOT NULL,
+    "at"         TIMESTAMP NOT NULL,       -- quoted: AT is a keyword in DuckDB 2
     actor        VARCHAR NOT NULL,
     action       VARCHAR NOT NULL,
     params       JSON NOT NULL,

@@ -1,0 +1,353 @@
+"""A petition's workspace: one directory, one DuckDB file, all writes through here.
+
+    WS/petition.duckdb   the schema of migrations/*.sql
+    WS/rejects/          rows an import could not accept, with reasons
+    WS/exports/ WS/reports/
+
+Every change runs in `Workspace.transaction`, which writes the change and its audit-log
+entry in the same database transaction: either both are there or neither is, so a failed
+or killed command leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from recallkit.rules import RulePack, load_pack, required_signatures
+from recallkit.workspace.audit import AuditEntry, append_entry
+
+DB_NAME = "petition.duckdb"
+SERVING_LOCK = ".serving"
+STAGES = ("intake", "sampled", "verifying", "certified")
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class WorkspaceError(Exception):
+    """A workspace cannot do what was asked; the message says why, for people."""
+
+
+class StageLocked(WorkspaceError):
+    """Inputs are frozen once sampling or verification has begun."""
+
+
+@dataclass(frozen=True)
+class Petition:
+    rules: str
+    jurisdiction: str
+    office: str
+    officer: str
+    office_kind: str | None
+    measure: int
+    required: int
+    format_approved: date
+    circulation_deadline: date
+    filed: date | None
+    counties: tuple[str, ...]
+    stage: str
+    created_at: datetime
+    plan: dict[str, Any] = field(default_factory=dict)
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 22):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """Numbered SQL files, applied in order: NNN_name.sql."""
+    out = []
+    for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = re.match(r"(\d+)_", p.name)
+        if m:
+            out.append((int(m.group(1)), p))
+    return out
+
+
+def _applied_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    sql = "SELECT coalesce(max(version), 0) FROM schema_migrations"
+    return con.execute(sql).fetchall()[0][0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations, each in its own transaction. Returns the versions applied."""
+    done = _applied_version(con)
+    applied = []
+    for version, path in migrations():
+        if version <= done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?)",
+                        [version, datetime.now(UTC).replace(tzinfo=None)])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def is_served(path: str | Path) -> bool:
+    """The web server writes WS/.serving while it is the workspace's single writer."""
+    return (Path(path) / SERVING_LOCK).exists()
+
+
+def _plain(obj: Any) -> Any:
+    """JSON-ready data (dataclasses, dates, decimals) for plan_json."""
+    from dataclasses import fields as dc_fields
+    from dataclasses import is_dataclass
+
+    if hasattr(obj, "as_dict") and callable(obj.as_dict):
+        return _plain(obj.as_dict())
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dc_fields(obj)}
+    if isinstance(obj, Decimal):
+        return str(obj)
+    if isinstance(obj, (date, datetime)):
+        return obj.isoformat()
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+class Workspace:
+    """An open workspace. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
+        self.path = path
+        self.db_path = path / DB_NAME
+        self.rejects_dir = path / "rejects"
+        self.exports_dir = path / "exports"
+        self.reports_dir = path / "reports"
+        self.con = con
+        self.read_only = read_only
+        self._pack: RulePack | None = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except duckdb.Error:
+            pass
+
+    @property
+    def petition(self) -> Petition:
+        rows = self.con.execute(
+            "SELECT rules, jurisdiction, office, officer, office_kind, measure, required, "
+            "format_approved, circulation_deadline, filed, counties, stage, created_at, "
+            "plan_json::VARCHAR FROM petition WHERE id = 1"
+        ).fetchall()
+        row = rows[0] if rows else None
+        if row is None:
+            raise WorkspaceError(f"{self.path} has no petition recorded (run `recallkit init`)")
+        return Petition(*row[:10], tuple(row[10] or ()), *row[11:13],
+                        json.loads(row[13]) if row[13] else {})
+
+    @property
+    def pack(self) -> RulePack:
+        if self._pack is None:
+            self._pack = load_pack(self.petition.rules)
+        return self._pack
+
+    @property
+    def stage(self) -> str:
+        return self.petition.stage
+
+    @contextmanager
+    def transaction(self, actor: str, action: str, params: dict[str, Any],
+                    input_hashes: dict[str, str] | None = None
+                    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """BEGIN … the block's writes … audit entry … COMMIT; ROLLBACK on any error.
+
+        The audit entry is written when the block ends, so the block may add its results
+        (counts, ids) to `params` and `input_hashes` and they are recorded.
+        """
+        if self.read_only:
+            raise WorkspaceError(f"{self.path} is open read-only")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+            append_entry(self.con, actor, action, params, input_hashes)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def audit(self, actor: str, action: str, params: dict[str, Any],
+              input_hashes: dict[str, str] | None = None) -> AuditEntry:
+        """A standalone entry (for actions that change nothing else, e.g. an export)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            entry = append_entry(self.con, actor, action, params, input_hashes)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return entry
+
+    def require_unlocked(self, what: str) -> None:
+        """Voters, sections and signatures are the facts the sample and determinations rest
+        on; once a sample is drawn they may change only after an audited reopen."""
+        stage = self.stage
+        if stage != "intake":
+            raise StageLocked(
+                f"Cannot change {what} after the sample has been drawn or verification has "
+                f"begun (stage: {stage}). A supervisor can reopen the workspace with "
+                "`recallkit reopen WS --reason TEXT`; the reopen is recorded in the audit log."
+            )
+
+    def set_stage(self, stage: str, actor: str) -> None:
+        if stage not in STAGES:
+            raise WorkspaceError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
+        before = self.stage
+        with self.transaction(actor, "set_stage", {"from": before, "to": stage}):
+            self.con.execute("UPDATE petition SET stage = ? WHERE id = 1", [stage])
+
+
+def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WorkspaceError(
+                f"{db_path.parent} is in use by another process; close it and try again"
+            ) from exc
+        raise WorkspaceError(f"cannot open {db_path}: {exc}") from exc
+
+
+def _plan(pack: RulePack, measure: int, format_approved: date,
+          office_kind: str | None) -> tuple[date, dict[str, Any]]:
+    """The circulation deadline and timeline, from recallkit.timeline when present."""
+    try:
+        from recallkit.timeline import plan_recall  # type: ignore[attr-defined]
+    except ImportError:
+        plan_recall = None
+    if plan_recall is not None:
+        plan = plan_recall(pack, measure, format_approved=format_approved,
+                           office_kind=office_kind)
+        data = _plain(plan)
+        deadline = getattr(plan, "circulation_deadline", None)
+        if deadline is None and isinstance(data, dict):
+            deadline = _find_date(data, "circulation_deadline")
+        if isinstance(deadline, str):
+            deadline = date.fromisoformat(deadline)
+        if hasattr(deadline, "value"):
+            deadline = deadline.value
+        if isinstance(deadline, date):
+            return deadline, data if isinstance(data, dict) else {"plan": data}
+    from recallkit.rules import circulation_days
+
+    days = circulation_days(pack, measure)
+    deadline = format_approved + timedelta(days=days.value)
+    return deadline, {
+        "circulation_deadline": deadline.isoformat(),
+        "circulation_days": days.value,
+        "cite": days.cite,
+        "note": "computed without the holiday calendar (recallkit.timeline not available)",
+    }
+
+
+def _find_date(data: Any, key: str) -> Any:
+    if isinstance(data, dict):
+        if key in data:
+            v = data[key]
+            return v.get("value", v.get("date")) if isinstance(v, dict) else v
+        for v in data.values():
+            found = _find_date(v, key)
+            if found is not None:
+                return found
+    return None
+
+
+def create_workspace(path: str | Path, *, rules: str, jurisdiction: str, office: str,
+                     officer: str, measure: int, format_approved: date,
+                     counties: list[str] | tuple[str, ...], office_kind: str | None = None,
+                     filed: date | None = None, actor: str = "cli") -> Workspace:
+    """Make WS/ with its database, record the petition, its requirement and its timeline."""
+    path = Path(path)
+    if (path / DB_NAME).exists():
+        raise WorkspaceError(f"{path} already holds a workspace")
+    pack = load_pack(rules)
+    need = required_signatures(pack, measure, office_kind)
+    deadline, plan = _plan(pack, measure, format_approved, office_kind)
+    plan = {**plan, "required_signatures": _plain(need)}
+    if not counties:
+        raise WorkspaceError("name at least one county the jurisdiction covers (--county)")
+    path.mkdir(parents=True, exist_ok=True)
+    for sub in ("rejects", "exports", "reports"):
+        (path / sub).mkdir(exist_ok=True)
+    con = _connect(path / DB_NAME, read_only=False)
+    migrate(con)
+    ws = Workspace(path, con, read_only=False)
+    params = {
+        "rules": rules, "jurisdiction": jurisdiction, "office": office, "officer": officer,
+        "office_kind": office_kind, "measure": measure, "required": need.value,
+        "format_approved": format_approved.isoformat(),
+        "circulation_deadline": deadline.isoformat(),
+        "filed": filed.isoformat() if filed else None, "counties": list(counties),
+    }
+    with ws.transaction(actor, "init", params):
+        con.execute(
+            "INSERT INTO petition (id, rules, jurisdiction, office, officer, office_kind, "
+            "measure, required, format_approved, circulation_deadline, filed, counties, stage, "
+            "created_at, plan_json) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intake', ?, ?)",
+            [rules, jurisdiction, office, officer, office_kind, measure, need.value,
+             format_approved, deadline, filed, list(counties),
+             datetime.now(UTC).replace(tzinfo=None), json.dumps(plan)],
+        )
+    return ws
+
+
+def open_workspace(path: str | Path, read_only: bool = False) -> Workspace:
+    """Open WS/ and bring its schema up to date (pending migrations run on write opens)."""
+    path = Path(path)
+    db = path / DB_NAME
+    if not db.exists():
+        raise WorkspaceError(f"{path} is not a workspace (no {DB_NAME}); create one with "
+                             "`recallkit init`")
+    con = _connect(db, read_only=read_only)
+    if not read_only:
+        migrate(con)
+    for sub in ("rejects", "exports", "reports"):
+        if not read_only:
+            (path / sub).mkdir(exist_ok=True)
+    return Workspace(path, con, read_only)
+
+
+def reopen(ws: Workspace, actor: str, reason: str) -> None:
+    """A supervisor's explicit, audited return to intake so inputs can be corrected."""
+    if not reason or not reason.strip():
+        raise WorkspaceError("a reopen needs a reason (--reason TEXT); it goes in the audit log")
+    before = ws.stage
+    if before == "intake":
+        raise WorkspaceError("the workspace is already open for changes (stage: intake)")
+    with ws.transaction(actor, "reopen", {"from": before, "to": "intake",
+                                          "reason": reason.strip()}):
+        ws.con.execute("UPDATE petition SET stage = 'intake' WHERE id = 1")
