@@ -1,0 +1,166 @@
+"""What a report or certificate states about a petition, read once from its workspace.
+
+Every figure a county certifies must come from the workspace it was computed from, so
+this module is the one place that reads petition facts (the petition row, raw count,
+method, sample, imports, audit-log head) out of DuckDB. Reports, charts and the
+certificate take the resulting `PetitionFacts` and never query on their own.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One imported file, as the `imports` table recorded it."""
+
+    kind: str
+    file_name: str
+    file_sha256: str
+    imported_at: str
+    accepted: int
+    rejected: int
+    replaced: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file_name": self.file_name,
+            "sha256": self.file_sha256,
+            "imported_at": self.imported_at,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "replaced": self.replaced,
+        }
+
+
+@dataclass(frozen=True)
+class PetitionFacts:
+    """The petition as its workspace knows it: inputs to every report and the certificate."""
+
+    rules: str
+    jurisdiction: str
+    office: str
+    officer: str
+    office_kind: str | None
+    measure: int
+    required: int
+    format_approved: date
+    circulation_deadline: date
+    filed: date | None
+    counties: tuple[str, ...]
+    stage: str
+    raw_count: int
+    method: str  # sample | full | raw_count (nothing examined)
+    sample_seed: str | None
+    sample_seed_sha256: str | None
+    sample_size: int
+    sample_valid: int
+    sample_duplicates: int
+    examined: int
+    valid: int
+    invalid: int
+    inputs: tuple[InputFile, ...]
+    audit_head_seq: int | None
+    audit_head_hash: str | None
+    plan: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Every line of the method's universe has a current determination."""
+        universe = self.sample_size if self.method == "sample" else self.raw_count
+        return self.method != "raw_count" and self.examined >= universe
+
+    def as_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["inputs"] = [i.as_dict() for i in self.inputs]
+        d["counties"] = list(self.counties)
+        for k in ("format_approved", "circulation_deadline", "filed"):
+            d[k] = d[k].isoformat() if d[k] else None
+        return d
+
+
+def raw_count_sql() -> str:
+    """Raw count (EC 11222(b), data-formats): every line with a signer's entry, not struck.
+
+    Before transcription the sections' own line counts stand in for the lines.
+    """
+    return """
+        SELECT CASE WHEN (SELECT count(*) FROM signatures) > 0
+                    THEN (SELECT count(*) FROM signatures WHERE NOT struck)
+                    ELSE (SELECT coalesce(sum(signature_lines), 0) FROM sections) END
+    """
+
+
+def choose_method(con: Any) -> str:
+    """A full count, once begun, decides; else the sample; else only the raw count exists."""
+    modes = {r[0] for r in con.execute(
+        "SELECT DISTINCT mode FROM current_determinations").fetchall()}
+    if "full" in modes:
+        return "full"
+    if con.execute("SELECT count(*) FROM sample").fetchone()[0] > 0:
+        return "sample"
+    return "raw_count"
+
+
+def audit_head(con: Any) -> tuple[int | None, str | None]:
+    row = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else (None, None)
+
+
+def gather(con: Any, raw_count: int | None = None) -> PetitionFacts:
+    """Read the facts of the petition in `con` (a workspace's DuckDB connection)."""
+    p = con.execute(
+        """SELECT rules, jurisdiction, office, officer, office_kind, measure, required,
+                  format_approved, circulation_deadline, filed, counties, stage, plan_json
+           FROM petition WHERE id = 1"""
+    ).fetchone()
+    if p is None:
+        raise ValueError("the workspace has no petition row; run `recallkit init` first")
+    raw = int(con.execute(raw_count_sql()).fetchone()[0]) if raw_count is None else raw_count
+    method = choose_method(con)
+    draw = con.execute(
+        "SELECT seed, seed_sha256, size FROM sample_draws ORDER BY draw_id DESC LIMIT 1"
+    ).fetchone()
+    sample_size = int(con.execute("SELECT count(*) FROM sample").fetchone()[0])
+    sv, sd = con.execute(
+        """SELECT count(*) FILTER (WHERE d.determination = 'valid'),
+                  count(*) FILTER (WHERE d.reason = 'DUPLICATE')
+           FROM current_determinations d JOIN sample s USING (line_id)
+           WHERE d.mode = 'sample'"""
+    ).fetchone()
+    mode = method if method != "raw_count" else "sample"
+    examined, valid = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE determination = 'valid')
+           FROM current_determinations WHERE mode = ?""",
+        [mode],
+    ).fetchone()
+    inputs = tuple(
+        InputFile(str(r[0]), str(r[1]), str(r[2]), _iso(r[3]), int(r[4]), int(r[5]), bool(r[6]))
+        for r in con.execute(
+            """SELECT kind, file_name, file_sha256, imported_at, accepted, rejected, replaced
+               FROM imports ORDER BY import_id"""
+        ).fetchall()
+    )
+    seq, head = audit_head(con)
+    plan = p[12]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return PetitionFacts(
+        rules=p[0], jurisdiction=p[1], office=p[2], officer=p[3], office_kind=p[4],
+        measure=int(p[5]), required=int(p[6]), format_approved=p[7],
+        circulation_deadline=p[8], filed=p[9], counties=tuple(p[10] or ()), stage=p[11],
+        raw_count=raw, method=method,
+        sample_seed=draw[0] if draw else None, sample_seed_sha256=draw[1] if draw else None,
+        sample_size=sample_size, sample_valid=int(sv), sample_duplicates=int(sd),
+        examined=int(examined), valid=int(valid), invalid=int(examined) - int(valid),
+        inputs=inputs, audit_head_seq=seq, audit_head_hash=head, plan=plan or {},
+    )
+
+
+def _iso(v: Any) -> str:
+    return v.isoformat() if isinstance(v, (date, datetime)) else str(v)
