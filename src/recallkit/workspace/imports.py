@@ -1,0 +1,405 @@
+"""Imports: county files into the workspace, every row accepted or rejected with a reason.
+
+The file is loaded as text into DuckDB, then validated in SQL (no Python loop over rows):
+each check yields (source_row, column, value, reason) rows; rows with no problem are
+inserted, the others go to the rejects file. `read == accepted + rejected` always holds,
+and the whole import (rows, import record, audit entry) is one transaction, so a failed or
+killed import leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from recallkit.workspace.csvread import (
+    OVERFLOW,
+    FileScan,
+    HeaderError,
+    check_quotes,
+    load_raw,
+    read_header,
+    scan_file,
+)
+from recallkit.workspace.db import Workspace, WorkspaceError
+from recallkit.workspace.profiles import KINDS, Kind, Profile, ProfileError, load_profile
+
+LOCKED_KINDS = {"voters": "voters", "sections": "sections", "signatures": "signatures"}
+
+REASON_CODES = (
+    "NOT_REGISTERED", "REGISTERED_LATE", "OUT_OF_JURISDICTION", "WRONG_COUNTY_SECTION",
+    "ADDRESS_MISMATCH", "NO_ADDRESS", "ILLEGIBLE", "NO_SIGNATURE", "SIGNATURE_MISMATCH",
+    "NOT_PERSONALLY_AFFIXED", "DUPLICATE", "CANCELLED", "WITHDRAWN", "SIGNED_BEFORE_APPROVAL",
+    "SECTION_FILED_LATE", "CIRCULATOR_DECLARATION_DEFECT", "SECTION_FORMAT_DEFECT", "OTHER",
+)
+TRUE_WORDS = ("true", "t", "yes", "y", "1", "x")
+FALSE_WORDS = ("false", "f", "no", "n", "0")
+ADDRESS_PARTS = ("house_number", "house_fraction", "street_predirection", "street_name",
+                 "street_type", "street_postdirection", "unit_type", "unit_number")
+
+
+class ImportFailed(WorkspaceError):
+    """The import did not happen (header, profile, unreadable file); nothing changed."""
+
+
+class AlreadyImported(ImportFailed):
+    """The same file content was imported before; `replace=True` re-imports it."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    read: int
+    accepted: int
+    rejected: int
+    rejects_file: Path | None
+    warnings: tuple[str, ...]
+    kind: str = ""
+    file: str = ""
+    sha256: str = ""
+    import_id: int = 0
+    profile: str = ""
+    replaced: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "file": self.file, "read": self.read, "accepted": self.accepted,
+            "rejected": self.rejected,
+            "rejects_file": str(self.rejects_file) if self.rejects_file else None,
+            "warnings": list(self.warnings), "sha256": self.sha256,
+            "import_id": self.import_id, "profile": self.profile, "replaced": self.replaced,
+        }
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _resolve_columns(kind: Kind, prof: Profile, names: list[str], file: Path) -> dict[str, int]:
+    """canonical column -> index in the file; fail fast with missing and found columns."""
+    index: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names):
+        key = n.strip().lower()
+        if key in seen and key:
+            raise ImportFailed(f"{file.name}: column {n!r} appears twice in the header "
+                               f"(columns {seen[key] + 1} and {i + 1})")
+        seen[key] = i
+    missing = []
+    for canon, src in prof.columns.items():
+        i = seen.get(src.strip().lower())
+        if i is not None:
+            index[canon] = i
+            continue
+        col = kind.col(canon)
+        if col.header or canon not in prof.optional:
+            missing.append(src if src == canon else f"{src} (for {canon})")
+    for col in kind.cols:  # a required canonical column the profile does not map at all
+        if col.header and col.name not in prof.columns:
+            missing.append(col.name)
+    if kind.name == "voters" and "residence_address" not in index and not (
+            "house_number" in index and "street_name" in index):
+        missing.append("residence_address (or house_number and street_name)")
+    if missing:
+        raise ImportFailed(
+            f"{file.name} does not fit the {prof.name} profile for {kind.name}: missing "
+            f"column(s) {', '.join(missing)}. Found: {', '.join(names) or '(no header)'}."
+        )
+    return index
+
+
+def _typed(kind: Kind, prof: Profile, col_name: str) -> str:
+    """SQL turning the trimmed text value of a column into its canonical type."""
+    col = kind.col(col_name)
+    r = _q(col_name)
+    t = col.type
+    if t in ("text", "zip_raw"):
+        return r
+    if t == "upper":
+        return f"upper({r})"
+    if t == "date":
+        parts = ", ".join(f"try_strptime({r}, {_lit(f)})" for f in prof.date_formats)
+        return (f"(CASE WHEN year(coalesce({parts})) BETWEEN 1800 AND 2200 "
+                f"THEN coalesce({parts})::DATE END)")
+    if t == "int":
+        return f"(CASE WHEN TRY_CAST({r} AS BIGINT) >= 0 THEN TRY_CAST({r} AS BIGINT) END)"
+    if t == "posint":
+        return f"(CASE WHEN TRY_CAST({r} AS BIGINT) > 0 THEN TRY_CAST({r} AS BIGINT) END)"
+    if t == "year":
+        return (f"(CASE WHEN TRY_CAST({r} AS INTEGER) BETWEEN 1850 AND 2200 "
+                f"THEN TRY_CAST({r} AS INTEGER) END)")
+    if t == "bool":
+        tw = ", ".join(_lit(w) for w in TRUE_WORDS)
+        fw = ", ".join(_lit(w) for w in FALSE_WORDS)
+        return (f"(CASE WHEN lower({r}) IN ({tw}) THEN TRUE "
+                f"WHEN lower({r}) IN ({fw}) THEN FALSE END)")
+    if t == "zip":
+        return (f"(CASE WHEN regexp_full_match({r}, '[0-9]{{5}}(-?[0-9]{{4}})?') "
+                f"THEN left({r}, 5) "
+                f"WHEN regexp_full_match({r}, '[0-9]{{4}}') THEN '0' || {r} END)")
+    if t == "status":
+        codes = prof.codes.get(col_name) or {}
+        if not codes:
+            return f"lower({r})"
+        whens = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in codes.items())
+        return f"(CASE upper({r}) {whens} END)"
+    if t == "defects":
+        return (f"list_filter(list_transform(string_split({r}, ';'), x -> upper(trim(x))), "
+                f"x -> x <> '')")
+    raise AssertionError(t)
+
+
+def _why(kind: Kind, prof: Profile, col_name: str) -> str:
+    t = kind.col(col_name).type
+    if t == "date":
+        human = " or ".join(f.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+                            for f in prof.date_formats)
+        return f"not a valid date (expected {human})"
+    if t == "int":
+        return "not a whole number of zero or more"
+    if t == "posint":
+        return "not a positive whole number"
+    if t == "year":
+        return "not a year"
+    if t == "bool":
+        return "not true/false (yes/no, 1/0)"
+    if t == "zip":
+        return "not a ZIP code (5 digits or ZIP+4)"
+    if t == "status":
+        known = ", ".join(sorted(prof.codes.get(col_name, {})))
+        return f"unknown status code (profile {prof.name} knows {known})"
+    return "invalid value"
+
+
+def _previous(ws: Workspace, kind: str, sha: str) -> tuple[int, datetime] | None:
+    rows = ws.con.execute(
+        "SELECT import_id, imported_at FROM imports WHERE kind = ? AND file_sha256 = ? "
+        "ORDER BY import_id DESC LIMIT 1", [kind, sha]).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "canonical",
+               actor: str = "cli", replace: bool = False) -> ImportReport:
+    """Import one file of `kind_name` (voters, sections, signatures, withdrawals,
+    voter_history, county_votes)."""
+    kind = KINDS[kind_name]
+    path = Path(file)
+    if not path.is_file():
+        raise ImportFailed(f"{path} does not exist or is not a file")
+    if kind_name in LOCKED_KINDS:
+        ws.require_unlocked(LOCKED_KINDS[kind_name])
+    try:
+        prof = load_profile(profile, kind_name)
+    except ProfileError as exc:
+        raise ImportFailed(str(exc)) from exc
+    scan = scan_file(path, prof.quote)
+    warnings: list[str] = []
+    if scan.encoding == "latin-1":
+        warnings.append(f"{path.name} is not valid UTF-8; read it as Latin-1 (Windows-1252 "
+                        "exports). Check accented names in the result.")
+    prev = _previous(ws, kind_name, scan.sha256)
+    if prev and not replace:
+        raise AlreadyImported(
+            f"{path.name} was already imported as import #{prev[0]} on "
+            f"{prev[1]:%Y-%m-%d %H:%M} UTC (same content, SHA-256 {scan.sha256[:12]}…); "
+            f"pass --replace to import it again, replacing the {kind_name} in the workspace"
+        )
+    if prof.header:
+        names = read_header(path, scan, prof.delimiter, prof.quote)
+        if not names:
+            raise ImportFailed(f"{path.name} is empty: no header row")
+    else:
+        names = list(prof.fields)
+    index = _resolve_columns(kind, prof, names, path)
+    problem = check_quotes(path, scan, prof.delimiter, prof.quote)
+    if problem:
+        raise ImportFailed(problem)
+    params: dict[str, Any] = {"kind": kind_name, "file": path.name, "profile": prof.name,
+                              "replace": replace, "encoding": scan.encoding}
+    hashes = {path.name: scan.sha256}
+    rejects_path: Path | None = None
+    try:
+        with ws.transaction(actor, f"import_{kind_name}", params, hashes) as con:
+            report, replaced_rows = _load(ws, kind, prof, path, scan, names, index, replace,
+                                          warnings)
+            rejects_path = report.rejects_file
+            params.update(read=report.read, accepted=report.accepted,
+                          rejected=report.rejected, import_id=report.import_id,
+                          rejects_file=rejects_path.name if rejects_path else None,
+                          replaced_rows=replaced_rows)
+            con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [report.import_id, kind_name, path.name, scan.sha256, prof.name, report.read,
+                 report.accepted, report.rejected,
+                 str(rejects_path.relative_to(ws.path)) if rejects_path else None, replace,
+                 datetime.now(UTC).replace(tzinfo=None), actor])
+    except HeaderError as exc:
+        _remove(rejects_path)
+        raise ImportFailed(str(exc)) from exc
+    except BaseException:
+        _remove(rejects_path)
+        raise
+    finally:
+        for t in ("_raw", "_problems"):
+            try:
+                ws.con.execute(f"DROP TABLE IF EXISTS {t}")
+            except Exception:  # noqa: BLE001 - connection may be gone after an error
+                pass
+    return ImportReport(report.read, report.accepted, report.rejected, rejects_path,
+                        tuple(warnings), kind_name, str(path), scan.sha256, report.import_id,
+                        prof.name, replace)
+
+
+def _remove(path: Path | None) -> None:
+    if path is not None and path.exists():
+        path.unlink()
+
+
+def _load(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
+          names: list[str], index: dict[str, int], replace: bool,
+          warnings: list[str]) -> tuple[ImportReport, int]:
+    """The import's SQL; returns the report and how many earlier rows it replaced."""
+    con = ws.con
+    replaced_rows = 0
+    if replace:
+        replaced_rows = con.execute(f"SELECT count(*) FROM {kind.table}").fetchall()[0][0]
+        con.execute(f"DELETE FROM {kind.table}")
+    total = load_raw(con, path, scan, len(names), prof.delimiter, prof.quote)
+    first = 2 if prof.header else 1
+    read = max(total - (first - 1), 0)
+    width = len(names)
+    over = [f"c{i}" for i in range(width, width + OVERFLOW)]
+    srcname = {canon: names[i] for canon, i in index.items()}
+
+    # _m: trimmed text per canonical column, the record number, overflow, extras.
+    # Temp-table row ids follow insertion (= file) order but do not start at 0.
+    base = con.execute("SELECT coalesce(min(rowid), 0) FROM _raw").fetchall()[0][0]
+    sel = [f"rowid - {base} + 1 AS rn"]
+    for col in kind.cols:
+        i = index.get(col.name)
+        sel.append(f"NULLIF(trim(c{i}), '') AS {_q(col.name)}" if i is not None
+                   else f"NULL::VARCHAR AS {_q(col.name)}")
+    mapped = set(index.values())
+    extra = [(names[i], f"c{i}") for i in range(width) if i not in mapped and names[i]]
+    if extra:
+        sel.append("json_object(" + ", ".join(f"{_lit(n)}, {c}" for n, c in extra)
+                   + ") AS extra")
+    else:
+        sel.append("NULL::JSON AS extra")
+    sel.append(f"concat_ws('{prof.delimiter}', {', '.join(over)}) AS _over")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT {', '.join(sel)} FROM _raw "
+                f"WHERE rowid - {base} + 1 >= {first}")
+
+    typed = [f"{_typed(kind, prof, c.name)} AS {_q(c.name)}" for c in kind.cols]
+    key_expr = None
+    if kind.name == "voters":
+        parts = ", ".join(_q(p) for p in ADDRESS_PARTS)
+        typed[[c.name for c in kind.cols].index("residence_address")] = (
+            f"coalesce(residence_address, NULLIF(concat_ws(' ', {parts}), '')) "
+            "AS residence_address")
+    if kind.name == "signatures":
+        key_expr = ("upper(section_id) || ':' || TRY_CAST(page AS BIGINT)::VARCHAR || ':' "
+                    "|| TRY_CAST(line AS BIGINT)::VARCHAR")
+        typed.append(f"{key_expr} AS line_id")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _t AS SELECT rn, {', '.join(typed)}, extra "
+                "FROM _m")
+
+    checks = []
+    for col in kind.cols:
+        if col.name not in index:
+            continue
+        src = _lit(srcname[col.name])
+        r = _q(col.name)
+        if col.value:
+            checks.append(f"SELECT rn, {src}, NULL, 'required value is empty' FROM _m "
+                          f"WHERE {r} IS NULL")
+        if col.type not in ("text", "zip_raw", "upper", "defects"):
+            checks.append(
+                f"SELECT rn, {src}, {r}, {_lit(_why(kind, prof, col.name))} FROM _m "
+                f"WHERE {r} IS NOT NULL AND rn IN (SELECT rn FROM _t WHERE {r} IS NULL)")
+        if col.type == "defects":
+            okc = ", ".join(_lit(c) for c in REASON_CODES)
+            checks.append(
+                f"SELECT rn, {src}, {r}, 'unknown defect code (use the reason codes of the "
+                f"data-formats spec, separated by ;)' FROM _t "
+                f"WHERE len(list_filter({r}, x -> x NOT IN ({okc}))) > 0")
+    checks.append(f"SELECT rn, '(row)', _over, 'row has more values than the header''s "
+                  f"{width} columns' FROM _m WHERE _over <> ''")
+    if kind.name == "voters":
+        checks.append("SELECT rn, 'residence_address', NULL, 'no residence address (neither "
+                      "a one-line address nor house number and street name)' FROM _t "
+                      "WHERE residence_address IS NULL")
+    if kind.name == "sections":
+        checks.append("SELECT rn, 'circulated_to', strftime(circulated_to, '%Y-%m-%d'), "
+                      "'circulation ends before it begins (circulated_from)' FROM _t "
+                      "WHERE circulated_to < circulated_from")
+    con.execute("CREATE OR REPLACE TEMP TABLE _problems (rn BIGINT, col VARCHAR, "
+                "value VARCHAR, reason VARCHAR)")
+    con.execute("INSERT INTO _problems " + " UNION ALL ".join(checks))
+
+    key = "line_id" if kind.name == "signatures" else kind.key
+    if key:
+        kcol = _lit("section_id/page/line" if key == "line_id" else srcname.get(key, key))
+        con.execute(
+            f"INSERT INTO _problems SELECT rn, {kcol}, k, 'duplicate ' || {_lit(key)} || "
+            f"': repeats row ' || first_rn::VARCHAR FROM (SELECT rn, {_q(key)} AS k, "
+            f"min(rn) OVER (PARTITION BY {_q(key)}) AS first_rn FROM _t WHERE {_q(key)} IS "
+            f"NOT NULL AND rn NOT IN (SELECT rn FROM _problems)) WHERE rn > first_rn")
+        con.execute(
+            f"INSERT INTO _problems SELECT rn, {kcol}, {_q(key)}, {_lit(key)} || ' is "
+            f"already in the workspace (imported earlier; use --replace to reload)' FROM _t "
+            f"WHERE rn NOT IN (SELECT rn FROM _problems) AND {_q(key)} IN "
+            f"(SELECT {_q(key)} FROM {kind.table})")
+
+    cols = [c.name for c in kind.cols if c.name != "batch" or kind.name == "sections"]
+    target = list(cols)
+    values = [_q(c) for c in cols]
+    if kind.name == "sections":
+        values[cols.index("batch")] = "coalesce(batch, 1)"
+    if kind.name == "signatures":
+        target = ["line_id", *cols]
+        values = ["line_id", *values]
+        values[target.index("struck")] = "coalesce(struck, FALSE)"
+    if kind.name == "withdrawals":
+        base = con.execute("SELECT coalesce(max(withdrawal_id), 0) FROM withdrawals"
+                           ).fetchall()[0][0]
+        target = ["withdrawal_id", *cols]
+        values = [f"{base} + row_number() OVER (ORDER BY rn)", *values]
+    if kind.name != "county_votes":
+        target += ["extra", "source_row"]
+        values += ["extra", "rn"]
+    con.execute(
+        f"INSERT INTO {kind.table} ({', '.join(_q(t) for t in target)}) "
+        f"SELECT {', '.join(values)} FROM _t WHERE rn NOT IN (SELECT rn FROM _problems) "
+        "ORDER BY rn")
+    rejected = con.execute("SELECT count(DISTINCT rn) FROM _problems").fetchall()[0][0]
+    accepted = read - rejected
+    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports"
+                            ).fetchall()[0][0]
+    rejects = None
+    if rejected:
+        ws.rejects_dir.mkdir(exist_ok=True)
+        rejects = ws.rejects_dir / f"{kind.name}-{import_id}.csv"
+        con.execute(
+            "COPY (SELECT rn AS source_row, col AS \"column\", value, reason FROM _problems "
+            f"ORDER BY rn, col) TO {_lit(str(rejects))} (HEADER, DELIMITER ',')")
+    warnings.extend(_warnings(ws, kind))
+    return ImportReport(read, accepted, rejected, rejects, (), kind.name, str(path),
+                        scan.sha256, import_id, prof.name, replace), replaced_rows
+
+
+def _warnings(ws: Workspace, kind: Kind) -> list[str]:
+    con = ws.con
+    out = []
+    if kind.name == "signatures":
+        n = con.execute("SELECT count(*) FROM signatures s WHERE NOT EXISTS (SELECT 1 FROM "
+                        "sections x WHERE x.section_id = s.section_id)").fetchall()[0][0]
+        have = con.execute("SELECT count(*) FROM sections").fetchall()[0][0]
+        if n and have:
+            out.append(f"{n:,} signature lines name a section that is not in sections.csv")
+    return out
