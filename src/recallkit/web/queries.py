@@ -1,0 +1,251 @@
+"""Read-only views of a workspace for the pages: overview, imports, the public aggregates,
+the observers' determinations. Each function takes the workspace and returns plain data.
+
+What each audience may see is decided here, by the columns selected, not by templates:
+observers get line ids, sections, reasons and numeric evidence but never voter ids, names or
+addresses (Gov. Code §7924.110: petition signatures are not public records); the public
+gets counts only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+from . import library
+
+_CODE = re.compile(r"^[A-Z][A-Z_]{1,40}$")
+
+
+def _one(ws: Any, sql: str, params: list[Any] | None = None) -> Any:
+    row = ws.con.execute(sql, params or []).fetchone()
+    return row[0] if row else None
+
+
+def _rows(ws: Any, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cur = ws.con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def petition(ws: Any) -> dict[str, Any] | None:
+    rows = _rows(ws, "SELECT * EXCLUDE (plan_json), plan_json::VARCHAR AS plan_json "
+                     "FROM petition WHERE id = 1")
+    if not rows:
+        return None
+    row = rows[0]
+    plan = row.pop("plan_json")
+    row["plan"] = json.loads(plan) if plan else None
+    return row
+
+
+def _as_date(value: Any) -> str | None:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value):
+        return value[:10]
+    return None
+
+
+def deadlines(p: dict[str, Any] | None) -> list[dict[str, str]]:
+    """Dated milestones: the petition's own dates plus every dated step of its plan."""
+    if not p:
+        return []
+    out = [{"what": "Petition format approved", "date": _as_date(p.get("format_approved"))},
+           {"what": "Circulation deadline", "date": _as_date(p.get("circulation_deadline"))}]
+    if p.get("filed"):
+        out.append({"what": "Sections filed", "date": _as_date(p["filed"])})
+    seen = {(d["what"], d["date"]) for d in out}
+
+    def walk(node: Any, label: str) -> None:
+        if isinstance(node, dict):
+            when = _as_date(node.get("date") or node.get("deadline") or node.get("due"))
+            name = next((node[k] for k in ("name", "label", "event", "what", "title")
+                         if isinstance(node.get(k), str)), None)
+            if when and (name or label):
+                cite = node.get("cite") if isinstance(node.get("cite"), str) else None
+                key = (name or label, when)
+                if key not in seen:
+                    seen.add(key)
+                    out.append({"what": name or label, "date": when, "cite": cite or ""})
+                return
+            for k, v in node.items():
+                if isinstance(v, (str, date)) and _as_date(v) and k not in ("generated_at",):
+                    key = (k.replace("_", " "), _as_date(v))
+                    if key not in seen:
+                        seen.add(key)
+                        out.append({"what": key[0], "date": key[1], "cite": ""})
+                else:
+                    walk(v, k.replace("_", " "))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, label)
+
+    walk(p.get("plan"), "")
+    return sorted((d for d in out if d["date"]), key=lambda d: d["date"])
+
+
+def raw_count(ws: Any) -> int:
+    if library.available("raw_count"):
+        return int(library.call("raw_count")(ws))
+    # Data formats: every line with a signer's entry that is not struck.
+    return int(_one(ws, "SELECT count(*) FROM signatures WHERE has_signature AND NOT struck"))
+
+
+def counts(ws: Any) -> dict[str, Any]:
+    """Whole-petition counts (no personal data)."""
+    c: dict[str, Any] = {
+        "voters": _one(ws, "SELECT count(*) FROM voters"),
+        "sections": _one(ws, "SELECT count(*) FROM sections"),
+        "signature_lines": _one(ws, "SELECT count(*) FROM signatures"),
+        "raw_count": raw_count(ws),
+        "sample_size": _one(ws, "SELECT count(*) FROM sample"),
+        "withdrawals": _one(ws, "SELECT count(*) FROM withdrawals"),
+    }
+    for mode in ("sample", "full"):
+        row = ws.con.execute(
+            "SELECT count(*) FILTER (WHERE determination = 'valid'), "
+            "count(*) FILTER (WHERE determination = 'invalid') "
+            "FROM current_determinations WHERE mode = ?", [mode]).fetchone()
+        c[f"{mode}_valid"], c[f"{mode}_invalid"] = int(row[0]), int(row[1])
+        c[f"{mode}_examined"] = c[f"{mode}_valid"] + c[f"{mode}_invalid"]
+    q = dict(ws.con.execute(
+        "SELECT status, count(*) FROM review_queue GROUP BY status").fetchall())
+    c["queue"] = {"open": q.get("open", 0), "leased": q.get("leased", 0),
+                  "decided": q.get("decided", 0)}
+    return c
+
+
+def seed_status(ws: Any) -> dict[str, Any] | None:
+    rows = _rows(ws, "SELECT draw_id, seed, seed_sha256, universe, size, drawn_at "
+                     "FROM sample_draws ORDER BY draw_id")
+    if not rows:
+        return None
+    return {"seed": rows[0]["seed"], "seed_sha256": rows[0]["seed_sha256"], "draws": rows}
+
+
+def projection(ws: Any) -> dict[str, Any] | None:
+    """The statutory projection, when the stage allows one (None before the sample)."""
+    if not library.available("project_workspace"):
+        return None
+    try:
+        result = library.call("project_workspace")(ws)
+    except Exception:  # no sample yet, or not examined: nothing to project
+        return None
+    if result is None:
+        return None
+    data = result.as_dict() if hasattr(result, "as_dict") else result
+    return data if isinstance(data, dict) else None
+
+
+def overview(ws: Any) -> dict[str, Any]:
+    p = petition(ws)
+    return {"petition": p, "deadlines": deadlines(p), "counts": counts(ws),
+            "seed": seed_status(ws), "projection": projection(ws)}
+
+
+_PUBLIC_PETITION = ("jurisdiction", "office", "officer", "required", "measure", "stage",
+                    "format_approved", "circulation_deadline", "filed", "rules")
+
+
+def public_dashboard(ws: Any) -> dict[str, Any]:
+    """Aggregates only: nothing here identifies a signer or a voter."""
+    p = petition(ws) or {}
+    c = counts(ws)
+    full_total = c["raw_count"]
+    return {
+        "petition": {k: p.get(k) for k in _PUBLIC_PETITION},
+        "deadlines": [{"what": d["what"], "date": d["date"]} for d in deadlines(p)],
+        "raw_count": c["raw_count"],
+        "sample": {"size": c["sample_size"], "examined": c["sample_examined"],
+                   "valid": c["sample_valid"], "invalid": c["sample_invalid"]},
+        "projection": projection(ws),
+        "full_count": {"lines": full_total, "examined": c["full_examined"],
+                       "valid": c["full_valid"], "invalid": c["full_invalid"]},
+    }
+
+
+def imports(ws: Any) -> list[dict[str, Any]]:
+    return _rows(ws, "SELECT import_id, kind, file_name, file_sha256, profile, read, accepted, "
+                     "rejected, rejects_file, replaced, imported_at, actor FROM imports "
+                     "ORDER BY import_id DESC")
+
+
+def import_row(ws: Any, import_id: int) -> dict[str, Any]:
+    rows = _rows(ws, "SELECT * FROM imports WHERE import_id = ?", [import_id])
+    if not rows:
+        raise LookupError(f"There is no import number {import_id}.")
+    return rows[0]
+
+
+def evidence_for_observers(raw: Any) -> dict[str, Any]:
+    """Score components and other reason codes; no voter ids, names, addresses or notes."""
+    try:
+        data = json.loads(raw) if isinstance(raw, str) else (raw or {})
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if "voter" in key or "name" in key or "address" in key or key in ("note", "notes"):
+            continue
+        if isinstance(value, bool) or isinstance(value, (int, float)):
+            out[key] = value
+        elif isinstance(value, str) and _CODE.fullmatch(value):
+            out[key] = value
+        elif isinstance(value, list) and all(
+                isinstance(v, str) and _CODE.fullmatch(v) for v in value):
+            out[key] = value
+        elif isinstance(value, dict):
+            nested = evidence_for_observers(value)
+            if nested:
+                out[key] = nested
+    return out
+
+
+def _decider_kind(decided_by: str) -> str:
+    # Observers see whether a person or the engine decided, not which staff member.
+    return decided_by.split(":", 1)[0] if decided_by else ""
+
+
+def determinations(ws: Any, *, section: str | None = None, reason: str | None = None,
+                   determination: str | None = None, limit: int = 100,
+                   offset: int = 0) -> dict[str, Any]:
+    """Current determinations for observers: no voter data (see module docstring)."""
+    where, params = ["TRUE"], []
+    if section:
+        where.append("s.section_id = ?")
+        params.append(section.strip().upper())
+    if reason:
+        where.append("d.reason = ?")
+        params.append(reason.strip().upper())
+    if determination in ("valid", "invalid"):
+        where.append("d.determination = ?")
+        params.append(determination)
+    cond = " AND ".join(where)
+    base = (f"FROM current_determinations d JOIN signatures s USING (line_id) WHERE {cond}")
+    total = _one(ws, f"SELECT count(*) {base}", params)
+    rows = _rows(
+        ws,
+        "SELECT d.line_id, s.section_id, s.page, s.line, d.determination, d.reason, "
+        "d.decided_by, d.score, d.evidence::VARCHAR AS evidence, d.decided_at, d.mode, "
+        "d.supersedes IS NOT NULL AS corrected "
+        f"{base} ORDER BY s.section_id, s.page, s.line LIMIT ? OFFSET ?",
+        params + [int(limit), int(offset)])
+    for r in rows:
+        r["decided_by"] = _decider_kind(r["decided_by"])
+        r["evidence"] = evidence_for_observers(r["evidence"])
+    return {"total": int(total or 0), "limit": limit, "offset": offset, "rows": rows}
+
+
+def filter_choices(ws: Any) -> dict[str, list[str]]:
+    return {
+        "sections": [r[0] for r in ws.con.execute(
+            "SELECT DISTINCT section_id FROM sections ORDER BY section_id").fetchall()],
+        "reasons": [r[0] for r in ws.con.execute(
+            "SELECT DISTINCT reason FROM current_determinations WHERE reason IS NOT NULL "
+            "ORDER BY reason").fetchall()],
+    }

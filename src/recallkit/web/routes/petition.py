@@ -1,0 +1,180 @@
+"""The supervisor's pages: overview, imports, seed ceremony, verification, progress,
+certification."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from .. import library, queries
+from ..auth import require
+from ..errors import WebError
+from ..pages import record, render, writer
+from ..permissions import User
+from ..seed import seed_from_dice
+
+router = APIRouter()
+
+IMPORT_KINDS = ("voters", "sections", "signatures", "withdrawals")
+VERIFY_MODES = ("sample", "full")
+
+
+@router.get("/petition")
+async def overview(request: Request, user: User = Depends(require("petition.view"))) -> Response:
+    data = await writer(request).run(queries.overview)
+    record(request, user, "overview")
+    return render(request, "petition.html", o=data)
+
+
+# --- imports ------------------------------------------------------------------------
+
+
+def save_upload(ws_path: Path, upload: UploadFile) -> Path:
+    """Keep the uploaded file in WS/uploads/ under a timestamped, safe name."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.filename or "upload.csv").name)
+    folder = ws_path / "uploads"
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{name}"
+    with target.open("wb") as out:
+        shutil.copyfileobj(upload.file, out, length=1 << 20)
+    return target
+
+
+def run_import(ws: Any, kind: str, path: Path, actor: str) -> Any:
+    if kind not in IMPORT_KINDS:
+        raise ValueError(f"The kind of file must be one of: {', '.join(IMPORT_KINDS)}.")
+    return library.call(f"import_{kind}")(ws, path, actor=actor)
+
+
+@router.get("/imports")
+async def imports_page(request: Request,
+                       user: User = Depends(require("imports.view"))) -> Response:
+    rows = await writer(request).run(queries.imports)
+    record(request, user, "imports")
+    return render(request, "imports.html", imports=rows, kinds=IMPORT_KINDS, report=None)
+
+
+@router.post("/imports")
+async def import_file(request: Request, kind: str = Form(...), file: UploadFile = File(...),
+                      user: User = Depends(require("imports.run"))) -> Response:
+    path = save_upload(request.app.state.ws_path, file)
+    report = await writer(request).run(run_import, kind, path, user.actor)
+    rows = await writer(request).run(queries.imports)
+    record(request, user, "import", kind=kind)
+    return render(request, "imports.html", imports=rows, kinds=IMPORT_KINDS, report=report,
+                  report_kind=kind, report_file=file.filename)
+
+
+@router.get("/imports/{import_id}/rejects")
+async def rejects(request: Request, import_id: int,
+                  user: User = Depends(require("imports.rejects"))) -> Response:
+    row = await writer(request).run(queries.import_row, import_id)
+    record(request, user, "rejects download", import_id=import_id)
+    return rejects_response(request.app.state.ws_path, row)
+
+
+def rejects_response(ws_path: Path, row: dict[str, Any]) -> FileResponse:
+    if not row.get("rejects_file"):
+        raise WebError(404, "not_found", "That import rejected no rows, so there is no file.")
+    path = Path(row["rejects_file"])
+    path = path if path.is_absolute() else ws_path / path
+    # Only files inside the workspace are served.
+    if not path.resolve().is_relative_to(ws_path.resolve()) or not path.is_file():
+        raise WebError(404, "not_found", "The rejects file of that import is missing.")
+    return FileResponse(path, media_type="text/csv", filename=path.name)
+
+
+# --- the seed ceremony -------------------------------------------------------------------
+
+
+@router.get("/seed")
+async def seed_page(request: Request, user: User = Depends(require("sample.seed"))) -> Response:
+    status = await writer(request).run(queries.seed_status)
+    record(request, user, "seed page")
+    return render(request, "seed.html", status=status, seed=None, message=None)
+
+
+@router.post("/seed/check")
+async def seed_check(request: Request, dice: str = Form(""),
+                     user: User = Depends(require("sample.seed"))) -> Response:
+    """Show the seed back before anything is written: people read it aloud and confirm."""
+    status = await writer(request).run(queries.seed_status)
+    try:
+        seed = seed_from_dice(dice)
+        library.call("validate_seed")(seed)
+    except ValueError as exc:
+        return render(request, "seed.html", status=status, seed=None, message=str(exc),
+                      dice=dice, status_code=400)
+    record(request, user, "seed checked")
+    digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()  # docs/sampling: seed_hash
+    return render(request, "seed.html", status=status, seed=seed, seed_sha256=digest,
+                  message=None)
+
+
+@router.post("/seed/draw")
+async def seed_draw(request: Request, seed: str = Form(...), size: int | None = Form(None),
+                    user: User = Depends(require("sample.seed"))) -> Response:
+    result = await writer(request).run(library.call("draw_sample"), seed, user.actor,
+                                       size=size)
+    record(request, user, "sample drawn")
+    status = await writer(request).run(queries.seed_status)
+    return render(request, "seed.html", status=status, seed=None, message=None, drawn=result)
+
+
+# --- verification, progress, certificate ------------------------------------------------
+
+
+@router.post("/verify")
+async def start_verify(request: Request, mode: str = Form(...),
+                       user: User = Depends(require("verify.start"))) -> Response:
+    if mode not in VERIFY_MODES:
+        raise WebError(400, "invalid", "Verification mode must be sample or full.")
+    writer(request).start_job("verification", user.actor, library.call("verify"), mode=mode,
+                              actor=user.actor)
+    record(request, user, "verification started", mode=mode)
+    return RedirectResponse("/progress", status_code=303)
+
+
+def progress_data(ws: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"counts": queries.counts(ws), "stage": ws.stage,
+                           "projection": queries.projection(ws)}
+    if library.available("progress"):
+        out["progress"] = library.call("progress")(ws)
+    if library.available("queue_stats"):
+        out["queue"] = library.call("queue_stats")(ws)
+    return out
+
+
+@router.get("/progress")
+async def progress_page(request: Request,
+                        user: User = Depends(require("progress.view"))) -> Response:
+    w = writer(request)
+    job = w.job.as_dict() if w.job else None
+    data = None if job and job["state"] == "running" else await w.run(progress_data)
+    record(request, user, "progress")
+    template = "_progress_body.html" if request.headers.get("hx-request") else "progress.html"
+    return render(request, template, job=job, p=data)
+
+
+@router.get("/certify")
+async def certify_page(request: Request,
+                       user: User = Depends(require("certify"))) -> Response:
+    data = await writer(request).run(queries.overview)
+    record(request, user, "certify page")
+    return render(request, "certify.html", o=data, result=None,
+                  available=library.available("certify"))
+
+
+@router.post("/certify")
+async def certify(request: Request, user: User = Depends(require("certify"))) -> Response:
+    result = await writer(request).run(library.call("certify"), actor=user.actor)
+    data = await writer(request).run(queries.overview)
+    record(request, user, "certified")
+    return render(request, "certify.html", o=data, result=result, available=True)
