@@ -7,16 +7,11 @@ count the reports print can be checked against the truth list kept here.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-import duckdb
 
 SECTIONS = 24
 PAGES = 10
@@ -35,7 +30,7 @@ MIX = (
 
 @dataclass
 class Built:
-    con: Any
+    ws: Any
     path: Path
     truth: dict[str, str | None]  # line_id -> reason (None = valid), sampled lines only
     sample: list[str]
@@ -43,26 +38,20 @@ class Built:
     inputs: list[Path]
 
 
-def schema_sql() -> str:
-    sql = (resources.files("recallkit.workspace") / "migrations" / "001_initial.sql").read_text()
-    # DuckDB 2 reserves AT; quote it if the migration does not (yet).
-    return sql.replace("\n    at           TIMESTAMP", '\n    "at"         TIMESTAMP')
-
-
 def build(tmp: Path, method: str = "sample", rules: str = "ca-local",
-          required: int = REQUIRED, county: str = "Alameda", same_hand: bool = True) -> Built:
-    """Create `tmp/petition.duckdb` with a petition, sections, lines and determinations."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    path = tmp / "petition.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(schema_sql())
-    now = datetime(2024, 3, 1, 9, 0, 0)
-    con.execute(
-        """INSERT INTO petition VALUES (1, ?, 'County of Alameda', 'District Attorney',
-           'Jane Q. Officer', NULL, 3600, ?, DATE '2023-09-01', DATE '2024-02-08',
-           DATE '2024-02-08', [?], 'verifying', ?, NULL)""",
-        [rules, required, county, now],
+          county: str = "Alameda", same_hand: bool = True) -> Built:
+    """A workspace at `tmp` with a petition, sections, lines and determinations."""
+    from recallkit.workspace.db import create_workspace
+
+    ws = create_workspace(
+        tmp, rules=rules, jurisdiction=f"County of {county}", office="District Attorney",
+        officer="Jane Q. Officer", measure=3600 if rules != "ca-state" else 1_000_000,
+        format_approved=date(2023, 9, 1), counties=[county],
+        office_kind="statewide" if rules == "ca-state" else None,
+        filed=date(2024, 2, 8) if rules != "ca-state" else None, actor="admin",
     )
+    con = ws.con
+    now = datetime(2024, 3, 1, 9, 0, 0)
     rng = random.Random(7)
     sec_rows, sig_rows = [], []
     for s in range(1, SECTIONS + 1):
@@ -136,14 +125,10 @@ def build(tmp: Path, method: str = "sample", rules: str = "ca-local",
         digest = hashlib.sha256(f.read_bytes()).hexdigest()
         con.execute("INSERT INTO imports VALUES (?, ?, ?, ?, 'canonical', 1, 1, 0, NULL, false, "
                     "?, 'admin')", [len(inputs), k, f.name, digest, now])
-    prev = "0" * 64
-    for seq, action in enumerate(("init", "import", "import", "sample.draw", "verify"), 1):
-        params = json.dumps({"n": seq})
-        h = hashlib.sha256(f"{prev}|{seq}|{action}|{params}".encode()).hexdigest()
-        con.execute("INSERT INTO audit_log VALUES (?, ?, 'admin', ?, ?, '{}', ?, ?)",
-                    [seq, now, action, params, prev, h])
-        prev = h
-    return Built(con, path, truth, sample, len(ids), inputs)
+        ws.audit("admin", f"{k}.import", {"file": f.name}, {f.name: digest})
+    con.execute("UPDATE petition SET stage = 'verifying' WHERE id = 1")
+    ws.audit("sup", "verify", {"mode": method})
+    return Built(ws, tmp, truth, sample, len(ids), inputs)
 
 
 def _bulk(con: Any, table: str, cols: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -154,41 +139,10 @@ def _bulk(con: Any, table: str, cols: tuple[str, ...], rows: list[tuple[Any, ...
     con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT * FROM data")
 
 
-def regulation_projection(raw: int, s: int, v: int, d: int, required: int) -> dict[str, Any]:
-    """2 CCR 20530 by hand, in the shape of recallkit.projection's as_dict (for fixtures)."""
-    p = (Decimal(v) * 100 / Decimal(s)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    u = int((Decimal(raw) * p / 100).to_integral_value(ROUND_CEILING))
-    a = (Decimal(raw) / Decimal(s)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
-    w = a * (a - 1)
-    e = int((w * d).to_integral_value(ROUND_CEILING))
-    proj = max(0, u - e)
-    pct = (Decimal(proj) * 100 / required).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    outcome = ("sufficient" if proj * 100 > 110 * required
-               else "insufficient" if proj * 100 < 90 * required else "full_count")
-    cite = "2 CCR 20530"
-    return {
-        "projected_valid": proj, "percent_of_required": str(pct), "outcome": outcome,
-        "steps": [
-            {"name": "p", "value": str(p), "rule": "V / S as a percent", "cite": cite},
-            {"name": "U", "value": u, "rule": "R × p, rounded up", "cite": cite},
-            {"name": "A", "value": str(a), "rule": "R / S, four decimals", "cite": cite},
-            {"name": "W", "value": str(w), "rule": "A × (A − 1)", "cite": cite},
-            {"name": "E", "value": e, "rule": "W × D, rounded up", "cite": cite},
-            {"name": "projected_valid", "value": proj, "rule": "U − E", "cite": cite},
-        ],
-        "band_edges_in_sample": {"min_valid_for_sufficient": None,
-                                 "max_valid_for_insufficient": None},
-        "confidence": {"lower_bound_95": proj - 150, "level": "0.95"},
-    }
-
-
 def test_fixture_has_known_shape(tmp_path: Path) -> None:
     b = build(tmp_path)
     assert b.raw == SECTIONS * PAGES * LINES
     assert len(b.sample) == 500
-    cur = b.con.execute("SELECT count(*) FROM current_determinations").fetchone()[0]
+    cur = b.ws.con.execute("SELECT count(*) FROM current_determinations").fetchone()[0]
     assert cur == 500
-
-
-def test_projection_helper_reproduces_2ccr20540() -> None:
-    assert regulation_projection(24034, 722, 516, 2, 10000)["projected_valid"] == 15028
+    assert b.ws.petition.required == REQUIRED
