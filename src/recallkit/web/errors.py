@@ -36,15 +36,18 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 
 def from_library(exc: Exception) -> WebError:
     """Map an exception raised by a library call to what the person should read."""
-    name = type(exc).__name__
-    if name == "StageLocked":
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if "StageLocked" in names:
         return WebError(409, "stage_locked", str(exc))
+    if "AlreadyImported" in names:
+        return WebError(409, "already_done", str(exc))
     if isinstance(exc, PermissionError):
         return WebError(403, "forbidden", str(exc) or "You may not do that.")
     if isinstance(exc, (LookupError, FileNotFoundError)):
         message = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
         return WebError(404, "not_found", message or "Not found.")
-    if isinstance(exc, ValueError):
+    if isinstance(exc, ValueError) or type(exc).__module__.startswith("recallkit."):
+        # Our library raises plain sentences meant for the person who asked.
         return WebError(400, "invalid", str(exc))
     return WebError(500, "internal", "Something went wrong on the server; it has been logged.")
 
