@@ -148,6 +148,11 @@ def plan_recall(
         "election_ordered": election_ordered,
     }
     _validate(pack, measure, nomination_signatures, county_votes, dates)
+    if office_kind is not None and office_kind not in pack.office_kinds:
+        kinds = ", ".join(pack.office_kinds)
+        raise PlanInputError(
+            f"{pack.id} has no office kind {office_kind!r}"
+            + (f"; choose one of {kinds}" if kinds else "; its thresholds do not depend on it"))
     try:
         cal = calendar or _calendar(pack.holiday_calendar or "ca", closures)
         return _plan(pack, measure, cal, dates, nomination_signatures, office_kind,
