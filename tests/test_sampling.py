@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -239,3 +240,17 @@ def test_cap_at_raw(tmp_path):
     result = sample_size(load_pack(str(path)), 300)
     assert result.size == 300
     assert "capped" in result.steps[-1].rule
+
+
+def test_equal_64_bit_prefixes_fall_back_to_full_tickets(monkeypatch):
+    """Force prefix collisions (keep 2 bits) so the exact tie-break path runs."""
+    import recallkit.sampling as sampling
+
+    real = sampling._prefixes
+    monkeypatch.setattr(sampling, "_prefixes", lambda d: real(d) >> np.uint64(62))
+    ids = [f"T:{p}:{n}" for p in range(1, 11) for n in range(1, 11)]
+    expected = sorted(
+        (int(hashlib.sha256(f"{seed_hash(SEED)},{i}".encode()).hexdigest(), 16), i) for i in ids
+    )
+    assert [x.id for x in consistent_order(SEED, ids)] == [i for _, i in expected]
+    assert [x.id for x in draw(SEED, ids, 17)] == [i for _, i in expected[:17]]

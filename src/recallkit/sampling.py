@@ -207,8 +207,22 @@ def _lines(ordered: list[tuple[bytes, str]]) -> list[SampledLine]:
 def consistent_order(seed: str, ids: Iterable[str]) -> list[SampledLine]:
     """Every id in the consistent order: sorted by (ticket, id), positions from 1."""
     id_list, digests = _digests(seed, ids)
-    _check_unique(id_list, _prefixes(digests))
-    return _lines(sorted(zip(digests, id_list, strict=True)))
+    prefixes = _prefixes(digests)
+    _check_unique(id_list, prefixes)
+    return _lines(_ranked(np.arange(len(id_list)), prefixes, digests, id_list))
+
+
+def _ranked(
+    candidates: np.ndarray, prefixes: np.ndarray, digests: list[bytes], id_list: list[str]
+) -> list[tuple[bytes, str]]:
+    """Candidates in (ticket, id) order: numpy sorts the 64-bit prefixes; only if two
+    prefixes are equal (about never) does Python compare full tickets and ids."""
+    candidates = candidates[np.argsort(prefixes[candidates], kind="stable")]
+    ranked = prefixes[candidates]
+    chosen = [(digests[j], id_list[j]) for j in candidates.tolist()]
+    if (ranked[1:] == ranked[:-1]).any():
+        chosen.sort()
+    return chosen
 
 
 def draw(seed: str, ids: Iterable[str], size: int) -> list[SampledLine]:
@@ -233,12 +247,7 @@ def draw(seed: str, ids: Iterable[str], size: int) -> list[SampledLine]:
     kth = np.partition(prefixes, size - 1)[size - 1]
     # Every line of the true sample has a prefix ≤ the size-th smallest prefix.
     candidates = np.flatnonzero(prefixes <= kth)
-    candidates = candidates[np.argsort(prefixes[candidates], kind="stable")]
-    ranked = prefixes[candidates]
-    chosen = [(digests[j], id_list[j]) for j in candidates.tolist()]
-    if (ranked[1:] == ranked[:-1]).any():  # equal 64-bit prefixes: order by full key
-        chosen.sort()
-    return _lines(chosen[:size])
+    return _lines(_ranked(candidates, prefixes, digests, id_list)[:size])
 
 
 # -- how many ---------------------------------------------------------------------------------
