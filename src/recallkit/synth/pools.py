@@ -1,0 +1,155 @@
+"""The voter file seen from the petition generator: who can sign with which outcome.
+
+The voter file is read once into DuckDB (only the columns needed to pick signers),
+each voter gets a row number in voter_id order (so picks are deterministic for a
+seed), and the pools are SQL predicates that mirror the rules in data-formats.md:
+CANCELLED only when cancelled before circulation began, REGISTERED_LATE only when
+registered after the section's circulation ended, an inactive voter still counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+DETAIL_COLUMNS = (
+    "voter_id", "first_name", "middle_name", "last_name", "name_suffix", "residence_address",
+    "house_number", "house_fraction", "street_predirection", "street_name", "street_type",
+    "street_postdirection", "unit_type", "unit_number", "city", "zip", "county",
+    "registration_date", "status", "status_date",
+)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+@dataclass
+class VoterFile:
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    home: str
+    rows: int
+
+    @classmethod
+    def open(cls, path: Path, county: str | None) -> VoterFile:
+        con = duckdb.connect()
+        con.execute("SET preserve_insertion_order = false")
+        cols = ", ".join(DETAIL_COLUMNS)
+        try:
+            con.execute(
+                f"""CREATE TABLE f AS SELECT {cols}
+                FROM read_csv('{_sql_path(path)}', header=true, all_varchar=true)"""
+            )
+        except duckdb.Error as exc:
+            raise ValueError(
+                f"{path}: cannot read the voter file as a canonical voters.csv ({exc})"
+            ) from None
+        con.execute(
+            """CREATE TABLE v AS SELECT row_number() OVER (ORDER BY voter_id) AS rn,
+                   voter_id,
+                   strip_accents(upper(first_name)) AS first_up,
+                   strip_accents(upper(split_part(replace(last_name, '-', ' '), ' ', 1)))
+                       AS last_tok,
+                   left(zip, 5) AS zip5, county, lower(status) AS status,
+                   TRY_CAST(registration_date AS DATE) AS reg,
+                   TRY_CAST(status_date AS DATE) AS sd
+               FROM f"""
+        )
+        rows = con.execute("SELECT count(*) FROM v").fetchone()[0]
+        if county is None:
+            county = con.execute(
+                "SELECT county FROM v GROUP BY county ORDER BY count(*) DESC, county LIMIT 1"
+            ).fetchone()[0]
+        return cls(con, path, county, rows)
+
+    def pool(self, where: str, params: list) -> np.ndarray:
+        """Row numbers of the voters matching a condition, in voter_id order."""
+        res = self.con.execute(
+            f"SELECT rn FROM v WHERE {where} ORDER BY rn", params
+        ).fetchnumpy()
+        return np.asarray(res["rn"], dtype=np.int64)
+
+    def pools(self, c_from: date, c_to: date) -> dict[str, np.ndarray]:
+        h = self.home
+        not_cancelled_then = "(status <> 'cancelled' OR sd >= ?)"
+        return {
+            # Registered before circulation and not cancelled before it ended.
+            "valid": self.pool(
+                f"county = ? AND reg <= ? AND {not_cancelled_then}", [h, c_from, c_to]
+            ),
+            # Registered during circulation: valid on sections circulated until later.
+            "during": self.pool(
+                f"county = ? AND reg > ? AND reg <= ? AND {not_cancelled_then}",
+                [h, c_from, c_to, c_to],
+            ),
+            "cancelled": self.pool(
+                "county = ? AND status = 'cancelled' AND sd < ?", [h, c_from]
+            ),
+            "late": self.pool("county = ? AND reg > ? AND status <> 'cancelled'", [h, c_to]),
+            "other_county": self.pool("county <> ?", [h]),
+            "home": self.pool("county = ?", [h]),
+        }
+
+    def registration_days(self, rns: np.ndarray) -> np.ndarray:
+        self.con.register("q_rn", pa.table({"rn": pa.array(rns)}))
+        res = self.con.execute(
+            """SELECT datediff('day', DATE '1970-01-01', v.reg) AS d
+               FROM q_rn JOIN v USING (rn) ORDER BY q_rn.rn"""
+        ).fetchnumpy()
+        self.con.unregister("q_rn")
+        order = np.argsort(rns, kind="stable")
+        out = np.empty(len(rns), dtype=np.int64)
+        out[order] = res["d"]
+        return out
+
+    def details(self, rns: np.ndarray) -> pa.Table:
+        """Full rows for the given row numbers, sorted by row number (unique)."""
+        want = np.unique(rns)
+        self.con.register("want", pa.table({"rn": pa.array(want)}))
+        table = self.con.sql(
+            f"""SELECT v.rn, {", ".join("f." + c for c in DETAIL_COLUMNS)}
+                FROM want JOIN v USING (rn) JOIN f ON f.voter_id = v.voter_id
+                ORDER BY v.rn"""
+        ).to_arrow_table()
+        self.con.unregister("want")
+        return table
+
+    def history(self, path: Path, voter_ids: list[str], before: date) -> dict[str, tuple]:
+        """An address each voter left before `before` (registration history), if any."""
+        if not path.exists() or not voter_ids:
+            return {}
+        self.con.register("hv", pa.table({"voter_id": pa.array(voter_ids, pa.string())}))
+        rows = self.con.execute(
+            f"""SELECT h.voter_id, arg_max(h.residence_address, h.valid_to), arg_max(h.city,
+                       h.valid_to), arg_max(h.zip, h.valid_to)
+                FROM read_csv('{_sql_path(path)}', header=true, all_varchar=true) h
+                JOIN hv USING (voter_id)
+                WHERE TRY_CAST(h.valid_to AS DATE) < ?
+                GROUP BY h.voter_id ORDER BY h.voter_id""",
+            [before],
+        ).fetchall()
+        self.con.unregister("hv")
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def unknown(self, cands: pa.Table, related: pa.Table) -> np.ndarray:
+        """Which candidate people match no voter: same ZIP, same (first) surname, and the
+        same first initial or a related first name (nickname) all count as a match."""
+        self.con.register("cand", cands)
+        self.con.register("rel", related)
+        res = self.con.execute(
+            """SELECT c.cid FROM cand c
+               WHERE NOT EXISTS (
+                   SELECT 1 FROM v WHERE v.zip5 = c.zip AND v.last_tok = c.last_tok
+                     AND (left(v.first_up, 1) = c.first_init
+                          OR v.first_up IN (SELECT r.name FROM rel r WHERE r.cid = c.cid)))
+               ORDER BY c.cid"""
+        ).fetchnumpy()
+        self.con.unregister("cand")
+        self.con.unregister("rel")
+        return np.asarray(res["cid"], dtype=np.int64)
