@@ -233,7 +233,9 @@ class Workspace:
 
 def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(db_path), read_only=read_only)
+        con = duckdb.connect(str(db_path), read_only=read_only)
+        con.execute("SET enable_progress_bar = false")
+        return con
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WorkspaceError(

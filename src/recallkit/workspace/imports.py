@@ -19,7 +19,7 @@ from recallkit.workspace.csvread import (
     FileScan,
     HeaderError,
     check_quotes,
-    load_raw,
+    load,
     read_header,
     scan_file,
 )
@@ -113,10 +113,9 @@ def _resolve_columns(kind: Kind, prof: Profile, names: list[str], file: Path) ->
     return index
 
 
-def _typed(kind: Kind, prof: Profile, col_name: str) -> str:
-    """SQL turning the trimmed text value of a column into its canonical type."""
+def _typed(kind: Kind, prof: Profile, col_name: str, r: str) -> str:
+    """SQL turning the trimmed text value `r` of a column into its canonical type."""
     col = kind.col(col_name)
-    r = _q(col_name)
     t = col.type
     if t in ("text", "zip_raw"):
         return r
@@ -149,8 +148,8 @@ def _typed(kind: Kind, prof: Profile, col_name: str) -> str:
         whens = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in codes.items())
         return f"(CASE upper({r}) {whens} END)"
     if t == "defects":
-        return (f"list_filter(list_transform(string_split({r}, ';'), x -> upper(trim(x))), "
-                f"x -> x <> '')")
+        return (f"list_filter(list_transform(string_split({r}, ';'), lambda x: upper(trim(x))), "
+                f"lambda x: x <> '')")
     raise AssertionError(t)
 
 
@@ -222,11 +221,14 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
     params: dict[str, Any] = {"kind": kind_name, "file": path.name, "profile": prof.name,
                               "replace": replace, "encoding": scan.encoding}
     hashes = {path.name: scan.sha256}
-    rejects_path: Path | None = None
+    import_id = ws.con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports"
+                               ).fetchall()[0][0]
+    rejects_path: Path | None = ws.rejects_dir / f"{kind_name}-{import_id}.csv"
     try:
+        read = _stage(ws, kind, prof, path, scan, names, index)
         with ws.transaction(actor, f"import_{kind_name}", params, hashes) as con:
-            report, replaced_rows = _load(ws, kind, prof, path, scan, names, index, replace,
-                                          warnings)
+            report, replaced_rows = _commit(ws, kind, names, index, read, replace, warnings,
+                                            import_id, path, scan, prof)
             rejects_path = report.rejects_file
             params.update(read=report.read, accepted=report.accepted,
                           rejected=report.rejected, import_id=report.import_id,
@@ -245,9 +247,9 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
         _remove(rejects_path)
         raise
     finally:
-        for t in ("_raw", "_problems"):
+        for t in ("VIEW IF EXISTS _tv", "TABLE IF EXISTS _t", "TABLE IF EXISTS _problems"):
             try:
-                ws.con.execute(f"DROP TABLE IF EXISTS {t}")
+                ws.con.execute(f"DROP {t}")
             except Exception:  # noqa: BLE001 - connection may be gone after an error
                 pass
     return ImportReport(report.read, report.accepted, report.rejected, rejects_path,
@@ -260,87 +262,72 @@ def _remove(path: Path | None) -> None:
         path.unlink()
 
 
-def _load(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
-          names: list[str], index: dict[str, int], replace: bool,
-          warnings: list[str]) -> tuple[ImportReport, int]:
-    """The import's SQL; returns the report and how many earlier rows it replaced."""
+def _stage(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
+           names: list[str], index: dict[str, int]) -> int:
+    """Load and check the file into temp tables `_t` (typed rows with their problems) and
+    `_problems`, outside any transaction: nothing in the workspace changes here, and the
+    reader may retry single-threaded. Returns the number of data rows read."""
     con = ws.con
-    replaced_rows = 0
-    if replace:
-        replaced_rows = con.execute(f"SELECT count(*) FROM {kind.table}").fetchall()[0][0]
-        con.execute(f"DELETE FROM {kind.table}")
-    total = load_raw(con, path, scan, len(names), prof.delimiter, prof.quote)
-    first = 2 if prof.header else 1
-    read = max(total - (first - 1), 0)
     width = len(names)
-    over = [f"c{i}" for i in range(width, width + OVERFLOW)]
+    first = 2 if prof.header else 1
     srcname = {canon: names[i] for canon, i in index.items()}
+    raw = {c.name: (f"NULLIF(trim(c{index[c.name]}), '')" if c.name in index
+                    else "NULL::VARCHAR") for c in kind.cols}
+    typed = {c.name: _typed(kind, prof, c.name, raw[c.name]) for c in kind.cols}
 
-    # _m: trimmed text per canonical column, the record number, overflow, extras.
-    # Temp-table row ids follow insertion (= file) order but do not start at 0.
-    base = con.execute("SELECT coalesce(min(rowid), 0) FROM _raw").fetchall()[0][0]
-    sel = [f"rowid - {base} + 1 AS rn"]
-    for col in kind.cols:
-        i = index.get(col.name)
-        sel.append(f"NULLIF(trim(c{i}), '') AS {_q(col.name)}" if i is not None
-                   else f"NULL::VARCHAR AS {_q(col.name)}")
-    mapped = set(index.values())
-    extra = [(names[i], f"c{i}") for i in range(width) if i not in mapped and names[i]]
-    if extra:
-        sel.append("json_object(" + ", ".join(f"{_lit(n)}, {c}" for n, c in extra)
-                   + ") AS extra")
-    else:
-        sel.append("NULL::JSON AS extra")
-    sel.append(f"concat_ws('{prof.delimiter}', {', '.join(over)}) AS _over")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _m AS SELECT {', '.join(sel)} FROM _raw "
-                f"WHERE rowid - {base} + 1 >= {first}")
-
-    typed = [f"{_typed(kind, prof, c.name)} AS {_q(c.name)}" for c in kind.cols]
-    key_expr = None
-    if kind.name == "voters":
-        parts = ", ".join(_q(p) for p in ADDRESS_PARTS)
-        typed[[c.name for c in kind.cols].index("residence_address")] = (
-            f"coalesce(residence_address, NULLIF(concat_ws(' ', {parts}), '')) "
-            "AS residence_address")
-    if kind.name == "signatures":
-        key_expr = ("upper(section_id) || ':' || TRY_CAST(page AS BIGINT)::VARCHAR || ':' "
-                    "|| TRY_CAST(line AS BIGINT)::VARCHAR")
-        typed.append(f"{key_expr} AS line_id")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _t AS SELECT rn, {', '.join(typed)}, extra "
-                "FROM _m")
+    def bad(cond: str, col: str, value: str, reason: str) -> str:
+        return (f"CASE WHEN {cond} THEN {{'col': {_lit(col)}, 'value': ({value})::VARCHAR, "
+                f"'reason': {_lit(reason)}}} END")
 
     checks = []
     for col in kind.cols:
         if col.name not in index:
             continue
-        src = _lit(srcname[col.name])
-        r = _q(col.name)
+        src, r, t = srcname[col.name], raw[col.name], typed[col.name]
         if col.value:
-            checks.append(f"SELECT rn, {src}, NULL, 'required value is empty' FROM _m "
-                          f"WHERE {r} IS NULL")
+            checks.append(bad(f"{r} IS NULL", src, "NULL", "required value is empty"))
         if col.type not in ("text", "zip_raw", "upper", "defects"):
-            checks.append(
-                f"SELECT rn, {src}, {r}, {_lit(_why(kind, prof, col.name))} FROM _m "
-                f"WHERE {r} IS NOT NULL AND rn IN (SELECT rn FROM _t WHERE {r} IS NULL)")
+            checks.append(bad(f"{r} IS NOT NULL AND {t} IS NULL", src, r,
+                              _why(kind, prof, col.name)))
         if col.type == "defects":
             okc = ", ".join(_lit(c) for c in REASON_CODES)
-            checks.append(
-                f"SELECT rn, {src}, {r}, 'unknown defect code (use the reason codes of the "
-                f"data-formats spec, separated by ;)' FROM _t "
-                f"WHERE len(list_filter({r}, x -> x NOT IN ({okc}))) > 0")
-    checks.append(f"SELECT rn, '(row)', _over, 'row has more values than the header''s "
-                  f"{width} columns' FROM _m WHERE _over <> ''")
+            checks.append(bad(f"len(list_filter({t}, lambda x: x NOT IN ({okc}))) > 0", src, r,
+                              "unknown defect code (use the reason codes of the data-formats "
+                              "spec, separated by ;)"))
+    over = ", ".join(f"c{i}" for i in range(width, width + OVERFLOW))
+    checks.append(bad(f"concat_ws({_lit(prof.delimiter)}, {over}) <> ''", "(row)",
+                      f"concat_ws({_lit(prof.delimiter)}, {over})",
+                      f"row has more values than the header's {width} columns"))
     if kind.name == "voters":
-        checks.append("SELECT rn, 'residence_address', NULL, 'no residence address (neither "
-                      "a one-line address nor house number and street name)' FROM _t "
-                      "WHERE residence_address IS NULL")
+        parts = ", ".join(raw[p] for p in ADDRESS_PARTS)
+        typed["residence_address"] = (f"coalesce({raw['residence_address']}, "
+                                      f"NULLIF(concat_ws(' ', {parts}), ''))")
+        checks.append(bad(f"{typed['residence_address']} IS NULL", "residence_address", "NULL",
+                          "no residence address (neither a one-line address nor house "
+                          "number and street name)"))
     if kind.name == "sections":
-        checks.append("SELECT rn, 'circulated_to', strftime(circulated_to, '%Y-%m-%d'), "
-                      "'circulation ends before it begins (circulated_from)' FROM _t "
-                      "WHERE circulated_to < circulated_from")
-    con.execute("CREATE OR REPLACE TEMP TABLE _problems (rn BIGINT, col VARCHAR, "
-                "value VARCHAR, reason VARCHAR)")
-    con.execute("INSERT INTO _problems " + " UNION ALL ".join(checks))
+        checks.append(bad(f"{typed['circulated_to']} < {typed['circulated_from']}",
+                          srcname["circulated_to"], raw["circulated_to"],
+                          "circulation ends before it begins (circulated_from)"))
+    sel = [f"{typed[c.name]} AS {_q(c.name)}" for c in kind.cols]
+    if kind.name == "signatures":
+        sel.append(f"upper({raw['section_id']}) || ':' || ({typed['page']})::VARCHAR || ':' "
+                   f"|| ({typed['line']})::VARCHAR AS line_id")
+    mapped = set(index.values())
+    extra = [(names[i], f"c{i}") for i in range(width) if i not in mapped and names[i]]
+    sel.append(("json_object(" + ", ".join(f"{_lit(n)}, {c}" for n, c in extra) + ")")
+               if extra else "NULL::JSON")
+    sel[-1] += " AS extra"
+    sel.append(f"list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL) AS _bad")
+    total = load(con, path, scan, width, prof.delimiter, prof.quote, ", ".join(sel))
+    read = max(total - (first - 1), 0)
+    # Temp-table row ids follow insertion (= file) order but do not start at 0.
+    base = con.execute("SELECT coalesce(min(rowid), 0) FROM _t").fetchall()[0][0]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _tv AS SELECT rowid - {base} + 1 AS rn, * "
+                f"FROM _t WHERE rowid - {base} + 1 >= {first}")
+    con.execute("CREATE OR REPLACE TEMP TABLE _problems AS SELECT rn, b.col AS col, "
+                "b.value AS value, b.reason AS reason FROM (SELECT rn, unnest(_bad) AS b "
+                "FROM _tv WHERE len(_bad) > 0)")
 
     key = "line_id" if kind.name == "signatures" else kind.key
     if key:
@@ -348,12 +335,29 @@ def _load(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
         con.execute(
             f"INSERT INTO _problems SELECT rn, {kcol}, k, 'duplicate ' || {_lit(key)} || "
             f"': repeats row ' || first_rn::VARCHAR FROM (SELECT rn, {_q(key)} AS k, "
-            f"min(rn) OVER (PARTITION BY {_q(key)}) AS first_rn FROM _t WHERE {_q(key)} IS "
-            f"NOT NULL AND rn NOT IN (SELECT rn FROM _problems)) WHERE rn > first_rn")
+            f"min(rn) OVER (PARTITION BY {_q(key)}) AS first_rn FROM _tv WHERE "
+            f"{_q(key)} IS NOT NULL AND len(_bad) = 0) WHERE rn > first_rn")
+    return read
+
+
+def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
+            read: int, replace: bool, warnings: list[str], import_id: int,
+            path: Path, scan: FileScan, prof: Profile) -> tuple[ImportReport, int]:
+    """Inside the import's transaction: replace, insert accepted rows, write rejects.
+    Returns the report and how many earlier rows were replaced."""
+    con = ws.con
+    replaced_rows = 0
+    if replace:
+        replaced_rows = con.execute(f"SELECT count(*) FROM {kind.table}").fetchall()[0][0]
+        con.execute(f"DELETE FROM {kind.table}")
+    key = "line_id" if kind.name == "signatures" else kind.key
+    if key:
+        srcname = {canon: names[i] for canon, i in index.items()}
+        kcol = _lit("section_id/page/line" if key == "line_id" else srcname.get(key, key))
         con.execute(
             f"INSERT INTO _problems SELECT rn, {kcol}, {_q(key)}, {_lit(key)} || ' is "
-            f"already in the workspace (imported earlier; use --replace to reload)' FROM _t "
-            f"WHERE rn NOT IN (SELECT rn FROM _problems) AND {_q(key)} IN "
+            f"already in the workspace (imported earlier; use --replace to reload)' FROM _tv "
+            f"WHERE len(_bad) = 0 AND rn NOT IN (SELECT rn FROM _problems) AND {_q(key)} IN "
             f"(SELECT {_q(key)} FROM {kind.table})")
 
     cols = [c.name for c in kind.cols if c.name != "batch" or kind.name == "sections"]
@@ -375,12 +379,11 @@ def _load(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
         values += ["extra", "rn"]
     con.execute(
         f"INSERT INTO {kind.table} ({', '.join(_q(t) for t in target)}) "
-        f"SELECT {', '.join(values)} FROM _t WHERE rn NOT IN (SELECT rn FROM _problems) "
+        f"SELECT {', '.join(values)} FROM _tv WHERE len(_bad) = 0 AND rn NOT IN "
+        "(SELECT rn FROM _problems) "
         "ORDER BY rn")
     rejected = con.execute("SELECT count(DISTINCT rn) FROM _problems").fetchall()[0][0]
     accepted = read - rejected
-    import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports"
-                            ).fetchall()[0][0]
     rejects = None
     if rejected:
         ws.rejects_dir.mkdir(exist_ok=True)
@@ -403,3 +406,33 @@ def _warnings(ws: Workspace, kind: Kind) -> list[str]:
         if n and have:
             out.append(f"{n:,} signature lines name a section that is not in sections.csv")
     return out
+
+
+def import_voters(ws: Workspace, file: str | Path, profile: str = "canonical",
+                  actor: str = "cli", replace: bool = False) -> ImportReport:
+    return run_import(ws, "voters", file, profile, actor, replace)
+
+
+def import_sections(ws: Workspace, file: str | Path, profile: str = "canonical",
+                    actor: str = "cli", replace: bool = False) -> ImportReport:
+    return run_import(ws, "sections", file, profile, actor, replace)
+
+
+def import_signatures(ws: Workspace, file: str | Path, profile: str = "canonical",
+                      actor: str = "cli", replace: bool = False) -> ImportReport:
+    return run_import(ws, "signatures", file, profile, actor, replace)
+
+
+def import_withdrawals(ws: Workspace, file: str | Path, profile: str = "canonical",
+                       actor: str = "cli", replace: bool = False) -> ImportReport:
+    return run_import(ws, "withdrawals", file, profile, actor, replace)
+
+
+def import_voter_history(ws: Workspace, file: str | Path, profile: str = "canonical",
+                         actor: str = "cli", replace: bool = False) -> ImportReport:
+    return run_import(ws, "voter_history", file, profile, actor, replace)
+
+
+def import_county_votes(ws: Workspace, file: str | Path, profile: str = "canonical",
+                        actor: str = "cli", replace: bool = False) -> ImportReport:
+    return run_import(ws, "county_votes", file, profile, actor, replace)
