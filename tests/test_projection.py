@@ -193,3 +193,20 @@ def test_band_edges_of_public_example():
     unreachable = band_edges_in_sample(24_034, 722, 2, 100_000, INIT, "regulation")
     assert unreachable["min_valid_for_sufficient"] is None
     assert unreachable["max_valid_for_insufficient"] == 720
+
+
+def test_docs_worked_example_matches():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "projection.md").read_text("utf-8")
+    r = project(24_034, 722, 516, 2, 12_000, INIT)
+    for name in ("p", "A", "W"):
+        assert f"| {name} | {_step(r, name)} |" in text
+    for name in ("U", "E"):
+        assert f"| {name} | {_step(r, name):,} |" in text
+    assert f"**{r.projected_valid:,}**" in text
+    edges = r.band_edges_in_sample
+    assert f"{edges['min_valid_for_sufficient']} or more valid" in text
+    assert f"{edges['max_valid_for_insufficient']} or fewer" in text
+    assert f"at least {r.confidence.lower_bound:,} valid" in text
+    assert projected_valid(100_000, 600, 451, 0, "final-round") == 75_167
