@@ -207,10 +207,18 @@ def _validate(pack: RulePack, measure: int, nomination: int | None,
     for early, late, text in order:
         a, b = dates.get(early), dates.get(late)
         if isinstance(a, date) and isinstance(b, date) and b < a:
-            problems.append(f"{text}: {late.replace('_', ' ')} {b.isoformat()} is before "
-                            f"{early.replace('_', ' ')} {a.isoformat()}")
+            problems.append(f"{text}: {_LABELS[late]} {b.isoformat()} is before "
+                            f"{_LABELS[early]} {a.isoformat()}")
     if problems:
         raise PlanInputError("; ".join(problems))
+
+
+_LABELS = {
+    "sworn_in": "sworn in", "noi_served": "notice served", "noi_filed": "notice filed",
+    "format_filed": "blank petition filed", "format_approved": "format approved",
+    "petition_filed": "petition filed", "certified": "certified",
+    "election_ordered": "election ordered",
+}
 
 
 def _period(pack: RulePack, key: str) -> Cited | None:
