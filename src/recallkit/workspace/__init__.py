@@ -3,7 +3,7 @@
 Everything later stages need is exported here; see docs/workspace.md.
 """
 
-from recallkit.workspace.audit import AuditCheck, AuditEntry
+from recallkit.workspace.audit import AuditCheck, AuditEntry, head_hash, verify_audit
 from recallkit.workspace.db import (
     Petition,
     StageLocked,
@@ -15,6 +15,7 @@ from recallkit.workspace.db import (
     open_workspace,
     reopen,
 )
+from recallkit.workspace.exports import EXPORTABLE, export_table
 from recallkit.workspace.imports import (
     AlreadyImported,
     ImportFailed,
@@ -27,19 +28,24 @@ from recallkit.workspace.imports import (
     import_withdrawals,
     run_import,
 )
+from recallkit.workspace.rawcount import RawCount, raw_count, status
 
 __all__ = [
+    "EXPORTABLE",
     "AlreadyImported",
     "AuditCheck",
     "AuditEntry",
     "ImportFailed",
     "ImportReport",
     "Petition",
+    "RawCount",
     "StageLocked",
     "Workspace",
     "WorkspaceError",
     "create_workspace",
+    "export_table",
     "file_sha256",
+    "head_hash",
     "import_county_votes",
     "import_sections",
     "import_signatures",
@@ -48,6 +54,9 @@ __all__ = [
     "import_withdrawals",
     "is_served",
     "open_workspace",
+    "raw_count",
     "reopen",
     "run_import",
+    "status",
+    "verify_audit",
 ]

@@ -124,3 +124,8 @@ def check_entries(entries: list[AuditEntry]) -> AuditCheck:
         prev = e.hash
     return AuditCheck(True, len(entries), None,
                       f"audit log intact: {len(entries)} entries, head {prev[:16]}…")
+
+
+def verify_audit(ws: Any) -> AuditCheck:
+    """Check a workspace's whole chain (`ws` is a Workspace; duck-typed to avoid a cycle)."""
+    return check_entries(read_entries(ws.con))
