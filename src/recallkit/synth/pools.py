@@ -35,6 +35,7 @@ class VoterFile:
     path: Path
     home: str
     rows: int
+    _tokens: bool = False
 
     @classmethod
     def open(cls, path: Path, county: str | None) -> VoterFile:
@@ -56,6 +57,8 @@ class VoterFile:
                    strip_accents(upper(first_name)) AS first_up,
                    strip_accents(upper(split_part(replace(last_name, '-', ' '), ' ', 1)))
                        AS last_tok,
+                   string_split(strip_accents(upper(replace(last_name, '-', ' '))), ' ')
+                       AS last_toks,
                    left(zip, 5) AS zip5, county, lower(status) AS status,
                    TRY_CAST(registration_date AS DATE) AS reg,
                    TRY_CAST(status_date AS DATE) AS sd
@@ -138,17 +141,28 @@ class VoterFile:
         return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
     def unknown(self, cands: pa.Table, related: pa.Table) -> np.ndarray:
-        """Which candidate people match no voter: same ZIP, same (first) surname, and the
-        same first initial or a related first name (nickname) all count as a match."""
+        """Which candidate people match no voter. A voter in the same ZIP who shares any
+        surname word and has the same first initial or a related first name (nickname)
+        counts as a possible match, so the candidate is refused."""
+        if not self._tokens:
+            self.con.execute(
+                """CREATE TABLE vt AS SELECT DISTINCT zip5, first_up, unnest(last_toks) AS tok
+                   FROM v"""
+            )
+            self._tokens = True
         self.con.register("cand", cands)
         self.con.register("rel", related)
         res = self.con.execute(
-            """SELECT c.cid FROM cand c
-               WHERE NOT EXISTS (
-                   SELECT 1 FROM v WHERE v.zip5 = c.zip AND v.last_tok = c.last_tok
-                     AND (left(v.first_up, 1) = c.first_init
-                          OR v.first_up IN (SELECT r.name FROM rel r WHERE r.cid = c.cid)))
-               ORDER BY c.cid"""
+            """WITH hits AS (
+                   SELECT c.cid, t.first_up, c.first_init FROM cand c
+                   JOIN vt t ON t.zip5 = c.zip AND t.tok = c.tok),
+               bad AS (
+                   SELECT DISTINCT h.cid FROM hits h
+                   WHERE left(h.first_up, 1) = h.first_init
+                      OR EXISTS (SELECT 1 FROM rel r WHERE r.cid = h.cid
+                                 AND r.name = h.first_up))
+               SELECT DISTINCT cid FROM cand WHERE cid NOT IN (SELECT cid FROM bad)
+               ORDER BY cid"""
         ).fetchnumpy()
         self.con.unregister("cand")
         self.con.unregister("rel")

@@ -19,8 +19,8 @@ from recallkit.synth.noise import Person, Place, related_first_names, strip_acce
 from recallkit.synth.pools import VoterFile
 
 
-def _surname_token(last: str) -> str:
-    return strip_accents(last.replace("-", " ").split()[0].upper()) if last.strip() else ""
+def _surname_tokens(last: str) -> list[str]:
+    return [strip_accents(t.upper()) for t in last.replace("-", " ").split()]
 
 
 def unregistered_people(
@@ -61,21 +61,22 @@ def unregistered_people(
         for j, i in enumerate(pending):
             surname = anchors[i]["last_name"] if family[i] and round_ < 6 else last[j]
             people[i] = Person(first[j], "", surname, "")
-        rows = {"cid": [], "zip": [], "last_tok": [], "first_init": []}
+        rows = {"cid": [], "zip": [], "tok": [], "first_init": []}
         rel = {"cid": [], "name": []}
         for i in pending:
             p = people[i]
             assert p is not None
-            rows["cid"].append(int(i))
-            rows["zip"].append(places[i].zip[:5])
-            rows["last_tok"].append(_surname_token(p.last))
-            rows["first_init"].append(strip_accents(p.first[:1].upper()))
+            for tok in _surname_tokens(p.last) or [""]:
+                rows["cid"].append(int(i))
+                rows["zip"].append(places[i].zip[:5])
+                rows["tok"].append(tok)
+                rows["first_init"].append(strip_accents(p.first[:1].upper()))
             for name in sorted(related_first_names(p.first)):
                 rel["cid"].append(int(i))
                 rel["name"].append(name)
         ok = vf.unknown(
             pa.table({"cid": pa.array(rows["cid"], pa.int64()), "zip": rows["zip"],
-                      "last_tok": rows["last_tok"], "first_init": rows["first_init"]}),
+                      "tok": rows["tok"], "first_init": rows["first_init"]}),
             pa.table({"cid": pa.array(rel["cid"], pa.int64()),
                       "name": pa.array(rel["name"], pa.string())}),
         )
