@@ -1,0 +1,84 @@
+"""Match handwritten petition entries to the voter file, in DuckDB.
+
+normalize (names, addresses) → blocking (candidate pairs) → compare (agreement levels)
+→ score (Fellegi–Sunter weights learned by EM, stored with the run) → decide (match /
+nobody / review). `match_entries` runs the whole chain and leaves `rk_match` (one row per
+entry) and `rk_scored` (every candidate with its score components) as temp tables.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from recallkit.matching import decide as _decide
+from recallkit.matching import normalize, score
+
+SQL_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class MatchRun:
+    """What a matching pass learned and decided; `params` is stored in match_runs."""
+
+    entries: int
+    pairs: int
+    params: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+    model: score.Model | None = None
+
+
+def build_voters(con: duckdb.DuckDBPyConnection) -> int:
+    normalize.install(con)
+    return normalize.build_voters(con, "rk_v")
+
+
+def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
+                  epsilon: float = _decide.DEFAULT_EPSILON, voters_ready: bool = False,
+                  model: score.Model | None = None, registered: float | None = None,
+                  mover_rate: float = _decide.DEFAULT_MOVER_RATE) -> MatchRun:
+    """Match the entries of `source_sql` (id, printed_name, residence_address, city, zip)
+    against the voters. With `model` given (e.g. withdrawals matched with the petition's
+    weights) no new weights are learned."""
+    t: dict[str, float] = {}
+    t0 = time.perf_counter()
+    if not voters_ready:
+        build_voters(con)
+    t["normalize_voters"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n = normalize.build_entries(con, source_sql, "rk_s")
+    t["normalize_entries"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sql = (SQL_DIR / "blocking.sql").read_text(encoding="utf-8")
+    for stmt in sql.replace("{S}", "rk_s").replace("{V}", "rk_v").split(";\n"):
+        if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
+            con.execute(stmt)
+    t["blocking"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    score.compare(con, "rk_cand", "rk_cmp_all")
+    score.best_orientation(con, "rk_cmp_all", "rk_cmp")
+    pairs = con.execute("SELECT count(*) FROM rk_cmp").fetchall()[0][0]
+    t["compare"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if model is None:
+        u = score.estimate_u(con)
+        model = score.fit(con, "rk_cmp", u)
+    t["fit"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    score.score(con, model, "rk_cmp", "rk_scored", mover_rate=mover_rate)
+    n_voters = con.execute("SELECT count(*) FROM rk_v").fetchall()[0][0]
+    share = _decide.DEFAULT_REGISTERED_SHARE if registered is None else registered
+    _decide.decide(con, "rk_scored", share, n_voters, epsilon)
+    if registered is None:  # one re-estimate of the registered share from this run
+        share = _decide.registered_share(con)
+        _decide.decide(con, "rk_scored", share, n_voters, epsilon)
+    t["score_decide"] = time.perf_counter() - t0
+    params = {"method": "fellegi-sunter/em", "epsilon": epsilon,
+              "registered_share": round(share, 5), "n_voters": n_voters,
+              "mover_rate": mover_rate,
+              "model": model.as_dict(), "top_k": _decide.TOP_K}
+    return MatchRun(n, pairs, params, {k: round(v, 3) for k, v in t.items()}, model)

@@ -1,0 +1,42 @@
+-- Candidate generation: several blocking passes, unioned and deduplicated.
+-- {S} = normalized entries (id, orient, ...), {V} = normalized voters.
+-- Each pass is a plain equi-join, portable to any SQL engine.
+
+-- Surname-token x first-name-root keys on both sides (nickname roots make BOB meet ROBERT;
+-- compound surnames give one key per token, so GARCIA meets GARCIA LOPEZ).
+CREATE OR REPLACE TEMP TABLE rk_vkey AS
+SELECT voter_id, tok, root, zip
+FROM (SELECT voter_id, unnest(last_toks) AS tok, roots, zip FROM {V})
+CROSS JOIN LATERAL (SELECT unnest(roots) AS root);
+
+CREATE OR REPLACE TEMP TABLE rk_skey AS
+SELECT DISTINCT id, orient, tok, root, zip
+FROM (SELECT id, orient, unnest(last_toks) AS tok, roots, zip FROM {S})
+CROSS JOIN LATERAL (SELECT unnest(roots) AS root);
+
+CREATE OR REPLACE TEMP TABLE rk_pairs AS
+-- 1. surname token + first-name root + ZIP
+SELECT DISTINCT s.id, s.orient, v.voter_id, 1 AS pass
+FROM rk_skey s JOIN rk_vkey v USING (tok, root, zip)
+UNION ALL
+-- 2. house number + street name key, any ZIP (missing or wrong ZIP, nicknames the table
+--    does not know, misspelt surnames at the right address)
+SELECT s.id, s.orient, v.voter_id, 2
+FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
+WHERE s.orient = 0
+UNION ALL
+-- 3. phonetic surname + first initial + ZIP (spelling variants at a changed address)
+SELECT s.id, s.orient, v.voter_id, 3
+FROM {S} s JOIN {V} v
+  ON s.last_ph = v.last_ph AND left(s.first, 1) = left(v.first, 1) AND s.zip = v.zip;
+
+-- 4. surname token + first-name root anywhere in the county, only for entries that the
+--    local passes found nobody for by name (movers, missing or wrong address).
+INSERT INTO rk_pairs
+SELECT DISTINCT s.id, s.orient, v.voter_id, 4
+FROM rk_skey s JOIN rk_vkey v USING (tok, root)
+WHERE s.id NOT IN (SELECT id FROM rk_pairs WHERE pass IN (1, 3));
+
+CREATE OR REPLACE TEMP TABLE rk_cand AS
+SELECT id, orient, voter_id, list(DISTINCT pass ORDER BY pass) AS passes
+FROM rk_pairs GROUP BY ALL;

@@ -1,0 +1,165 @@
+"""Normalize voters and handwritten petition entries into comparable keys, in DuckDB.
+
+Both sides pass through the same SQL macros (normalize.sql), so that a difference in
+keys means the writers wrote different things, not that two normalizers disagree.
+
+Voter side (structured): first/middle/last/suffix columns; the address from split parts
+when the file has them (VoteCal, WA VRDB), else from the one-line residence address.
+Petition side (free text): the printed name may be "FIRST MIDDLE LAST", "LAST, FIRST"
+or swapped without a comma; every line gets an orientation row 0 (as written) and, when
+there is no comma, an orientation row 1 (first and last swapped). Scoring keeps the
+better orientation and records which one it used.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+
+from recallkit.matching.reference import (
+    load_reference,
+    street_map_literal,
+    street_types_literal,
+)
+
+SQL_DIR = Path(__file__).parent
+
+
+@lru_cache(maxsize=1)
+def macros_sql() -> str:
+    sql = (SQL_DIR / "normalize.sql").read_text(encoding="utf-8")
+    return sql.replace("{STREET_MAP}", street_map_literal()).replace(
+        "{STREET_TYPES}", street_types_literal())
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """Reference tables and macros on this connection (temp objects; nothing persisted)."""
+    load_reference(con)
+    for stmt in macros_sql().split(";\n"):
+        if stmt.strip() and not all(
+                ln.strip().startswith("--") or not ln.strip() for ln in stmt.splitlines()):
+            con.execute(stmt)
+
+
+# A cheap phonetic code (Soundex-like: first letter + consonant classes, vowels dropped,
+# repeats collapsed) in plain SQL, so blocking needs no Python UDF.
+PHONETIC = (
+    "CASE WHEN {t} IS NULL OR {t} = '' THEN NULL ELSE left({t}, 1) || left("
+    "replace(replace(replace(replace(replace(replace("
+    "translate(substr({t}, 2), 'BFPVCGJKQSXZDTLMNRAEIOUYHW', '111122222222334556'),"
+    "'11','1'),'22','2'),'33','3'),'44','4'),'55','5'),'66','6'), 3) END"
+)
+
+
+def phonetic(expr: str) -> str:
+    return PHONETIC.replace("{t}", expr)
+
+
+def _addr_ctes(src: str, addr: str) -> str:
+    """CTEs a1..a4 adding address keys to the rows of `src`, one cleaning step each."""
+    return f"""
+        a1 AS (SELECT *, rk_addr_clean({addr}) AS addr_clean FROM {src}),
+        a2 AS (SELECT *, rk_addr_nounit(addr_clean) AS nu, rk_addr_unit(addr_clean) AS unit
+               FROM a1),
+        a3 AS (SELECT *, rk_addr_house(nu) AS house, rk_addr_house_hi(nu) AS house_hi,
+                      rk_strip_dirs(rk_addr_street_words(nu)) AS sw1 FROM a2),
+        a4 AS (SELECT * EXCLUDE (sw1, nu), rk_strip_tail(sw1) AS sw2 FROM a3),
+        a5 AS (SELECT * EXCLUDE (sw2),
+                      nullif(array_to_string(rk_strip_type(sw2), ' '), '') AS street_key
+               FROM a4)"""
+
+
+ADDR_COLS = "house, house_hi, street_key, unit, rk_zip5(zip_raw) AS zip, " \
+    "rk_city(city_raw) AS city, addr_clean"
+
+
+def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
+    """rk_v: one row per voter with name tokens, nickname roots and address keys."""
+    addr = ("CASE WHEN nullif(trim(coalesce(street_name, '')), '') IS NOT NULL "
+            "THEN concat_ws(' ', house_number, house_fraction, street_predirection, "
+            "street_name, street_type, street_postdirection, "
+            "CASE WHEN unit_number IS NOT NULL THEN 'UNIT ' || unit_number END) "
+            "ELSE residence_address END")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        WITH b AS (
+            SELECT voter_id, rk_tokens(first_name) AS ft, rk_tokens(middle_name) AS mt,
+                   rk_tokens(last_name) AS lt, rk_clean(name_suffix) AS sfx,
+                   {addr} AS addr, city AS city_raw, zip AS zip_raw,
+                   upper(trim(regexp_replace(coalesce(county, ''), '(?i)\\s+county$', '')))
+                       AS county,
+                   registration_date, lower(trim(status)) AS status, status_date
+            FROM voters
+        ), n AS (
+            SELECT b.*, ft[1] AS first,
+                   list_filter(lt, lambda t: NOT rk_is_suffix(t)) AS lt2
+            FROM b
+        ), {_addr_ctes('n', 'addr')}
+        SELECT voter_id, first,
+               list_concat(ft, mt) AS given,
+               left(mt[1], 1) AS mid_initial,
+               rk_surname_tokens(lt) AS last_toks,
+               nullif(array_to_string(lt2, ''), '') AS last_key,
+               {phonetic("nullif(array_to_string(lt2, ''), '')")} AS last_ph,
+               coalesce(nullif(sfx, ''), list_filter(lt, lambda t: rk_is_suffix(t))[1])
+                   AS suffix,
+               coalesce(r.roots, CASE WHEN first IS NULL THEN [] ELSE [first] END) AS roots,
+               {ADDR_COLS},
+               county, registration_date, status, status_date
+        FROM a5 n LEFT JOIN rk_nick_roots r ON r.name = n.first
+    """)
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
+                  table: str = "rk_s") -> int:
+    """Handwritten entries -> one row per (id, orientation).
+
+    `source_sql` must yield columns id, printed_name, residence_address, city, zip.
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        WITH src AS ({source_sql}),
+        b AS (
+            SELECT id, printed_name, rk_clean_keep_comma(printed_name) AS nm,
+                   residence_address AS addr, city AS city_raw, zip AS zip_raw,
+                   rk_unreadable(printed_name) AS name_unreadable,
+                   rk_unreadable(residence_address) AS addr_missing
+            FROM src
+        ), t AS (
+            SELECT *, contains(nm, ',') AS comma,
+                   list_filter(rk_tokens(split_part(nm, ',', 1)),
+                               lambda x: NOT rk_is_suffix(x)) AS head,
+                   list_filter(rk_tokens(CASE WHEN contains(nm, ',')
+                                              THEN substr(nm, strpos(nm, ',') + 1) END),
+                               lambda x: NOT rk_is_suffix(x)) AS tail,
+                   list_filter(rk_tokens(nm), lambda x: rk_is_suffix(x))[1] AS suffix
+            FROM b
+        ), o AS (
+            -- as written: FIRST [MIDDLE ...] LAST, or LAST, FIRST [MIDDLE]
+            SELECT *, 0 AS orient,
+                   CASE WHEN comma THEN tail[1] ELSE head[1] END AS first,
+                   CASE WHEN comma THEN head ELSE head[2:] END AS rest,
+                   CASE WHEN comma THEN tail[2:] ELSE head[2:len(head) - 1] END AS mids
+            FROM t
+            UNION ALL
+            -- swapped without a comma: LAST FIRST [MIDDLE]
+            SELECT *, 1 AS orient, head[-1] AS first, head[1:len(head) - 1] AS rest,
+                   head[2:len(head) - 1] AS mids
+            FROM t WHERE NOT comma AND len(head) >= 2
+        ), {_addr_ctes('o', 'addr')}
+        SELECT id, orient, comma, name_unreadable, addr_missing, first,
+               rk_surname_tokens(rest) AS last_toks,
+               nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''), '')
+                   AS last_key,
+               {phonetic("nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''), '')")}
+                   AS last_ph,
+               left(list_filter(mids, lambda x: length(x) >= 1)[1], 1) AS mid_initial,
+               suffix,
+               coalesce(r.roots, CASE WHEN first IS NULL THEN [] ELSE [first] END) AS roots,
+               {ADDR_COLS}
+        FROM a5 o LEFT JOIN rk_nick_roots r ON r.name = o.first
+    """)
+    return con.execute(f"SELECT count(DISTINCT id) FROM {table}").fetchall()[0][0]

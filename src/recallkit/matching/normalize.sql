@@ -1,0 +1,100 @@
+-- Normalization macros shared by the voter side and the petition side.
+-- Both sides go through the SAME macros so that a key built for a voter and a key built
+-- for a signature line can only differ when the people wrote different things.
+-- Requires the reference tables of reference.py (rk_street_words) to be loaded first;
+-- {STREET_MAP} is replaced by a MAP literal built from that table.
+
+-- Upper case, accents stripped, apostrophes and periods dropped (O'BRIEN -> OBRIEN),
+-- hyphens and other punctuation -> space (GARCIA-LOPEZ -> GARCIA LOPEZ). Commas are kept
+-- by rk_clean_keep_comma for "LAST, FIRST" writing.
+CREATE OR REPLACE TEMP MACRO rk_clean_keep_comma(s) AS
+    trim(regexp_replace(
+        regexp_replace(
+            regexp_replace(upper(strip_accents(coalesce(s, ''))), '[''`\.]', '', 'g'),
+            '[^A-Z0-9,/# ]', ' ', 'g'),
+        '\s+', ' ', 'g'));
+
+CREATE OR REPLACE TEMP MACRO rk_clean(s) AS
+    trim(regexp_replace(replace(rk_clean_keep_comma(s), ',', ' '), '\s+', ' ', 'g'));
+
+CREATE OR REPLACE TEMP MACRO rk_tokens(s) AS
+    list_filter(string_split(rk_clean(s), ' '), lambda t: t <> '' AND t <> '/' AND t <> '#');
+
+-- Generational suffixes are not part of a surname.
+CREATE OR REPLACE TEMP MACRO rk_is_suffix(t) AS
+    t IN ('JR', 'SR', 'II', 'III', 'IV', '2ND', '3RD', 'JNR', 'SNR');
+
+-- Surname particles: kept in the concatenated key (DE LA CRUZ = DELACRUZ), dropped from
+-- the token set so that CRUZ alone still overlaps.
+CREATE OR REPLACE TEMP MACRO rk_is_particle(t) AS
+    t IN ('DE', 'LA', 'DEL', 'LOS', 'LAS', 'VAN', 'VON', 'DER', 'DEN', 'DA', 'DOS', 'DAS',
+          'DI', 'DU', 'LE', 'Y', 'E', 'ST', 'SAINT', 'MC', 'MAC', 'BIN', 'BEN', 'AL', 'EL');
+
+CREATE OR REPLACE TEMP MACRO rk_surname_tokens(toks) AS
+    list_filter(toks, lambda t: NOT rk_is_particle(t) AND NOT rk_is_suffix(t)
+                                AND length(t) > 1);
+
+-- Marks a transcriber uses for what could not be read.
+CREATE OR REPLACE TEMP MACRO rk_unreadable(s) AS
+    s IS NULL OR trim(s) = ''
+    OR regexp_matches(upper(s), '^\W*(ILLEGIBLE|UNREADABLE|UNKNOWN|N/?A|\?+)\W*$');
+
+-- Addresses ------------------------------------------------------------------------
+-- One-line address -> parts. Unit designators (APT, UNIT, #, STE, SPC, ...) are cut off
+-- first; a leading house number may be a range (1234-1236) and may carry a fraction (1/2).
+CREATE OR REPLACE TEMP MACRO rk_addr_clean(a) AS
+    trim(regexp_replace(regexp_replace(
+        regexp_replace(
+            regexp_replace(upper(strip_accents(coalesce(a, ''))), '[''`\.,]', '', 'g'),
+            '[^A-Z0-9/#\- ]', ' ', 'g'),
+        '([A-Z])-|-([A-Z])', '\1 \2', 'g'), '\s+', ' ', 'g'));
+
+CREATE OR REPLACE TEMP MACRO rk_unit_re() AS
+    '\s(?:APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|RM|ROOM|LOT|BLDG|TRLR|FL|FLOOR|NO|#)\s*#?\s*([A-Z0-9-]+)$';
+
+-- The macros below take an address already passed through rk_addr_clean (ac) or with
+-- the unit cut off (nu); callers compute those once per row in a CTE, because a macro
+-- that repeats its argument would repeat the whole cleaning.
+CREATE OR REPLACE TEMP MACRO rk_addr_unit(ac) AS
+    nullif(coalesce(nullif(regexp_extract(ac, rk_unit_re(), 1), ''),
+                    regexp_extract(ac, '#\s*([A-Z0-9-]+)$', 1)), '');
+
+CREATE OR REPLACE TEMP MACRO rk_addr_nounit(ac) AS
+    trim(regexp_replace(regexp_replace(ac, rk_unit_re(), ''), '\s*#\s*[A-Z0-9-]+$', ''));
+
+CREATE OR REPLACE TEMP MACRO rk_addr_house(nu) AS
+    nullif(regexp_extract(nu, '^(\d+)', 1), '');
+
+CREATE OR REPLACE TEMP MACRO rk_addr_house_hi(nu) AS
+    nullif(regexp_extract(nu, '^\d+\s*-\s*(\d+)\b', 1), '');
+
+-- Street words after the house number (range, letter suffix and fraction removed),
+-- each word standardised (AVENUE -> AVE, NORTH -> N, FIRST -> 1ST).
+CREATE OR REPLACE TEMP MACRO rk_addr_street_words(nu) AS
+    list_transform(
+        list_filter(string_split(
+            regexp_replace(nu, '^\d+(\s*-\s*\d+)?[A-Z]?\b\s*(\d/\d\b)?\s*', ''), ' '),
+                    lambda t: t <> ''),
+        lambda t: coalesce({STREET_MAP}[t], t));
+
+-- The street name key: standardised words without a leading/trailing direction and
+-- without the trailing street type, so that "N Main St", "Main Street" and "MAIN"
+-- agree (2 CCR 20931: abbreviations are tolerated). Apply in three steps (one per CTE).
+CREATE OR REPLACE TEMP MACRO rk_strip_dirs(w) AS
+    CASE WHEN len(w) > 1 AND w[1] IN ('N','S','E','W','NE','NW','SE','SW') THEN w[2:]
+         ELSE w END;
+
+CREATE OR REPLACE TEMP MACRO rk_strip_tail(w) AS
+    CASE WHEN len(w) > 1 AND w[-1] IN ('N','S','E','W','NE','NW','SE','SW')
+         THEN w[1:len(w) - 1]
+         ELSE w END;
+
+CREATE OR REPLACE TEMP MACRO rk_strip_type(w) AS
+    CASE WHEN len(w) > 1 AND list_contains({STREET_TYPES}, w[-1]) THEN w[1:len(w) - 1]
+         ELSE w END;
+
+CREATE OR REPLACE TEMP MACRO rk_zip5(z) AS
+    nullif(regexp_extract(coalesce(z, ''), '(\d{5})', 1), '');
+
+CREATE OR REPLACE TEMP MACRO rk_city(c) AS
+    nullif(rk_clean(c), '');

@@ -1,0 +1,80 @@
+"""Reference tables the matcher joins against: nicknames and USPS street words.
+
+Nicknames come from the public `nicknames` package (Carlton Northern's name–nickname
+list, English) plus a small Spanish list we ship (data/nicknames_extra.csv: Pepe → José,
+Paco → Francisco, Lupe → Guadalupe, Chuy → Jesús …). Each name gets a set of *roots*:
+itself and every canonical name it is a nickname of. Two first names are nickname-
+equivalent when their root sets intersect, and blocking joins on a shared root, so
+BOB, BOBBY and ROBERT meet at ROBERT without any pairwise table.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+
+DATA = Path(__file__).parent / "data"
+
+
+def _plain_upper(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    return "".join(c for c in s if not unicodedata.combining(c)).upper().strip()
+
+
+@lru_cache(maxsize=1)
+def nickname_pairs() -> tuple[tuple[str, str], ...]:
+    """(nickname, canonical) pairs, upper case, accents stripped."""
+    pairs: set[tuple[str, str]] = set()
+    try:
+        from nicknames import name_triplets
+
+        for t in name_triplets():
+            a, rel, b = (str(x) for x in (t.name1, t.relationship, t.name2))
+            if "has_nickname" in rel.lower():
+                pairs.add((_plain_upper(b), _plain_upper(a)))
+    except ImportError:  # the package is a declared dependency; degrade, never crash
+        pass
+    with open(DATA / "nicknames_extra.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            pairs.add((_plain_upper(row["nickname"]), _plain_upper(row["name"])))
+    return tuple(sorted(p for p in pairs if p[0] and p[1] and p[0] != p[1]))
+
+
+@lru_cache(maxsize=1)
+def street_words() -> tuple[tuple[str, str, str], ...]:
+    with open(DATA / "street_words.csv", encoding="utf-8") as f:
+        return tuple((r["word"], r["standard"], r["kind"]) for r in csv.DictReader(f))
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def street_map_literal() -> str:
+    items = ", ".join(f"{_sql_str(w)}: {_sql_str(s)}" for w, s, _ in street_words())
+    return "MAP {" + items + "}"
+
+
+def street_types_literal() -> str:
+    types = sorted({s for _, s, k in street_words() if k == "type"})
+    return "[" + ", ".join(_sql_str(t) for t in types) + "]"
+
+
+def load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the temp tables rk_nick_roots(name, roots) and rk_street_words."""
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_street_words "
+                "(word VARCHAR, standard VARCHAR, kind VARCHAR)")
+    con.executemany("INSERT INTO rk_street_words VALUES (?, ?, ?)", list(street_words()))
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_nick (nick VARCHAR, canonical VARCHAR)")
+    con.executemany("INSERT INTO rk_nick VALUES (?, ?)", list(nickname_pairs()))
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE rk_nick_roots AS
+        SELECT nick AS name, list_sort(list_distinct(list(canonical) || [nick])) AS roots
+        FROM rk_nick GROUP BY nick
+        """
+    )

@@ -1,0 +1,140 @@
+"""Examine lines: match them, apply the reasons in order, write determinations.
+
+Everything heavy is SQL over temp tables (see recallkit.matching); Python only moves
+the results into the workspace inside one audited transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from recallkit.matching import MatchRun, build_voters, match_entries, normalize
+
+SQL = (Path(__file__).parent / "determine.sql").read_text(encoding="utf-8")
+
+# Reasons that need no identity decision (section-level, or the line itself is unusable).
+IDENTITY_FREE = ("SIGNED_BEFORE_APPROVAL", "SECTION_FILED_LATE",
+                 "CIRCULATOR_DECLARATION_DEFECT", "SECTION_FORMAT_DEFECT",
+                 "WRONG_COUNTY_SECTION", "NO_SIGNATURE", "ILLEGIBLE", "NO_ADDRESS")
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Examined:
+    lines: int
+    auto: int
+    review: int
+    run: MatchRun
+
+
+def _exec_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    for stmt in sql.split(";\n"):
+        if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
+            con.execute(stmt)
+
+
+def prepare_support(con: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
+    """rk_hist (normalized voter history) and rk_wd (withdrawals matched to voters)."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rk_hist AS
+        WITH src AS (SELECT voter_id, residence_address AS addr, zip AS zip_raw,
+                            city AS city_raw, valid_from, valid_to FROM voter_history),
+        {normalize._addr_ctes('src', 'addr')}
+        SELECT voter_id, house, street_key, valid_from, valid_to FROM a5
+    """)
+    n_w = con.execute("SELECT count(*) FROM withdrawals").fetchall()[0][0]
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_wd "
+                "(voter_id VARCHAR, date_received DATE, withdrawal_id INTEGER)")
+    if n_w == 0:
+        return
+    # Keep the petition's tables: matching withdrawals rebuilds rk_s/rk_match.
+    for t in ("rk_s", "rk_match", "rk_scored"):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {t}_keep AS SELECT * FROM {t}")
+    match_entries(con, "SELECT withdrawal_id::VARCHAR AS id, printed_name, residence_address, "
+                       "city, zip FROM withdrawals", voters_ready=True, model=run.model,
+                  epsilon=run.params["epsilon"], registered=run.params["registered_share"])
+    con.execute("""
+        INSERT INTO rk_wd SELECT m.voter_id, w.date_received, w.withdrawal_id
+        FROM rk_match m JOIN withdrawals w ON w.withdrawal_id::VARCHAR = m.id
+        WHERE m.status = 'match'
+    """)
+    for t in ("rk_s", "rk_match", "rk_scored"):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {t} AS SELECT * FROM {t}_keep")
+        con.execute(f"DROP TABLE {t}_keep")
+
+
+def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
+            epsilon: float | None = None) -> Examined:
+    """Match and reason the lines of `lines_sql` (one column line_id). Leaves rk_det."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rk_lines AS {lines_sql}")
+    build_voters(con)
+    kw: dict[str, Any] = {} if epsilon is None else {"epsilon": epsilon}
+    run = match_entries(
+        con, "SELECT s.line_id AS id, printed_name, residence_address, city, zip "
+             "FROM signatures s JOIN rk_lines USING (line_id)", voters_ready=True, **kw)
+    prepare_support(con, run)
+    _exec_script(con, SQL)
+    auto, review = con.execute(
+        "SELECT count(*) FILTER (WHERE route = 'auto'), count(*) FILTER (WHERE route = "
+        "'review') FROM rk_det").fetchall()[0]
+    return Examined(auto + review, auto, review, run)
+
+
+def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
+                  started: datetime) -> int:
+    """Record the run, its candidates, the automatic determinations and the queue.
+    Call inside the workspace transaction. Returns the run id."""
+    run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM match_runs").fetchall()[0][0]
+    n = con.execute("SELECT count(*) FROM rk_det").fetchall()[0][0]
+    con.execute("INSERT INTO match_runs VALUES (?, ?, ?, ?, ?, ?)",
+                [run_id, mode, json.dumps({**run.params, "timings": run.timings,
+                                           "pairs": run.pairs}),
+                 started, now(), n])
+    con.execute(f"""
+        INSERT INTO match_candidates
+        SELECT {run_id}, d.line_id, c.voter_id, c.rank, c.score, to_json(c)
+        FROM rk_det d, unnest(d.top) AS t(c)
+        WHERE c.voter_id IS NOT NULL
+    """)
+    ts = now()
+    con.execute(f"""
+        INSERT INTO determinations (line_id, determination, reason, voter_id, decided_by,
+                                    score, evidence, supersedes, decided_at, mode)
+        SELECT d.line_id, d.determination, d.reason,
+               CASE WHEN d.status = 'match' THEN d.voter_id END,
+               'engine:{run_id}', round(d.p_best, 6),
+               to_json(struct_pack(reasons := d.reasons, p_match := round(d.p_best, 6),
+                       p_nobody := round(d.p_none, 6), score := round(d.score, 3),
+                       candidates := d.candidates, moved_ok := d.moved_ok,
+                       withdrawal_received := d.withdrawal_received,
+                       top := d.top[1:3])),
+               cur.determination_id, ?, ?
+        FROM rk_det d
+        LEFT JOIN current_determinations cur ON cur.line_id = d.line_id
+        WHERE d.route = 'auto'
+    """, [ts, mode])
+    con.execute("""
+        INSERT INTO review_queue (line_id, mode, reason_hint, priority, status, queued_at)
+        SELECT line_id, ?,
+               CASE WHEN p_none >= p_best THEN 'NOT_REGISTERED'
+                    ELSE coalesce(
+                        list_filter(reasons, lambda r: r <> 'NOT_REGISTERED')[1], 'valid')
+                    END || CASE WHEN voter_id IS NOT NULL AND p_best > p_none
+                                THEN ' voter:' || voter_id ELSE '' END,
+               1 - abs(p_best - p_none), 'open', ?
+        FROM rk_det WHERE route = 'review'
+        ON CONFLICT (line_id) DO UPDATE SET mode = excluded.mode,
+            reason_hint = excluded.reason_hint, priority = excluded.priority,
+            status = 'open', lease_holder = NULL, lease_expires = NULL,
+            determination_id = NULL, queued_at = excluded.queued_at
+    """, [mode, ts])
+    return run_id

@@ -1,0 +1,105 @@
+-- Reasons for every examined line, in the precedence of data-formats.md.
+-- Inputs: rk_lines(line_id), rk_match (identity decision per line), rk_s (normalized
+-- entries), rk_hist (normalized voter history), rk_wd (withdrawn voters with dates).
+CREATE OR REPLACE TEMP TABLE rk_det AS
+WITH p AS (
+    SELECT format_approved, circulation_deadline,
+           list_transform(counties, lambda c: upper(trim(regexp_replace(c, '(?i)\s+county$', ''))))
+               AS counties
+    FROM petition WHERE id = 1
+), l AS (
+    SELECT s.line_id, s.section_id, s.page, s.line, s.has_signature,
+           upper(trim(regexp_replace(coalesce(sec.county, ''), '(?i)\s+county$', '')))
+               AS sec_county,
+           sec.declaration_signed, sec.circulated_from, sec.circulated_to, sec.date_filed,
+           coalesce(sec.defects, []) AS defects, sec.section_id IS NOT NULL AS has_section,
+           e.name_unreadable, e.addr_missing, e.house AS s_house, e.street_key AS s_street,
+           e.zip AS s_zip,
+           m.voter_id, m.score, m.p_best, m.p_none, m.status, m.top, m.candidates,
+           v.county AS v_county, v.status AS v_status, v.status_date, v.registration_date,
+           m.top[1].house AS c_house, m.top[1].street AS c_street, m.top[1].loc AS c_loc
+    FROM rk_lines x
+    JOIN signatures s ON s.line_id = x.line_id
+    LEFT JOIN sections sec ON sec.section_id = s.section_id
+    LEFT JOIN (SELECT * FROM rk_s WHERE orient = 0) e ON e.id = s.line_id
+    LEFT JOIN rk_match m ON m.id = s.line_id
+    LEFT JOIN rk_v v ON v.voter_id = m.voter_id
+), h AS (
+    -- 2 CCR 20931: a voter who moved during circulation may sign at the address he or
+    -- she was registered at when signing.
+    SELECT DISTINCT l.line_id
+    FROM l JOIN rk_hist h ON h.voter_id = l.voter_id
+    WHERE h.house = l.s_house AND h.street_key = l.s_street
+      AND (h.valid_to IS NULL OR l.circulated_from IS NULL OR h.valid_to >= l.circulated_from)
+      AND (h.valid_from IS NULL OR l.circulated_to IS NULL OR h.valid_from <= l.circulated_to)
+), w AS (
+    -- EC 11303: a withdrawal request filed before the day the section is filed.
+    SELECT DISTINCT l.line_id, min(wd.date_received) AS received
+    FROM l JOIN rk_wd wd ON wd.voter_id = l.voter_id
+    WHERE wd.date_received < l.date_filed
+    GROUP BY l.line_id
+), r AS (
+    SELECT l.*, h.line_id IS NOT NULL AS moved_ok, w.received AS withdrawal_received,
+        list_filter([
+            CASE WHEN l.circulated_from < p.format_approved
+                      OR list_contains(l.defects, 'SIGNED_BEFORE_APPROVAL')
+                 THEN 'SIGNED_BEFORE_APPROVAL' END,
+            CASE WHEN l.date_filed > p.circulation_deadline
+                      OR list_contains(l.defects, 'SECTION_FILED_LATE')
+                 THEN 'SECTION_FILED_LATE' END,
+            CASE WHEN NOT coalesce(l.declaration_signed, FALSE)
+                      OR list_contains(l.defects, 'CIRCULATOR_DECLARATION_DEFECT')
+                 THEN 'CIRCULATOR_DECLARATION_DEFECT' END,
+            CASE WHEN list_contains(l.defects, 'SECTION_FORMAT_DEFECT')
+                 THEN 'SECTION_FORMAT_DEFECT' END,
+            CASE WHEN (l.has_section AND NOT list_contains(p.counties, l.sec_county))
+                      OR list_contains(l.defects, 'WRONG_COUNTY_SECTION')
+                 THEN 'WRONG_COUNTY_SECTION' END,
+            CASE WHEN len(list_filter(l.defects, lambda d: d NOT IN (
+                      'SIGNED_BEFORE_APPROVAL', 'SECTION_FILED_LATE',
+                      'CIRCULATOR_DECLARATION_DEFECT', 'SECTION_FORMAT_DEFECT',
+                      'WRONG_COUNTY_SECTION'))) > 0
+                 THEN 'SECTION_FORMAT_DEFECT' END,
+            CASE WHEN NOT l.has_signature THEN 'NO_SIGNATURE' END,
+            CASE WHEN l.name_unreadable THEN 'ILLEGIBLE' END,
+            CASE WHEN l.addr_missing THEN 'NO_ADDRESS' END,
+            CASE WHEN l.status = 'none' THEN 'NOT_REGISTERED' END,
+            CASE WHEN l.status = 'match' AND NOT list_contains(p.counties,
+                      upper(trim(regexp_replace(coalesce(l.v_county, ''), '(?i)\s+county$', ''))))
+                 THEN 'OUT_OF_JURISDICTION' END,
+            CASE WHEN l.status = 'match' AND l.has_section
+                      AND list_contains(p.counties, l.sec_county)
+                      AND upper(trim(regexp_replace(coalesce(l.v_county, ''),
+                              '(?i)\s+county$', ''))) <> l.sec_county
+                      AND list_contains(p.counties, upper(trim(regexp_replace(
+                              coalesce(l.v_county, ''), '(?i)\s+county$', ''))))
+                 THEN 'WRONG_COUNTY_SECTION' END,
+            CASE WHEN l.status = 'match' AND l.v_status = 'cancelled'
+                      AND (l.status_date IS NULL OR l.circulated_from IS NULL
+                           OR l.status_date < l.circulated_from)
+                 THEN 'CANCELLED' END,
+            CASE WHEN l.status = 'match' AND l.registration_date > l.circulated_to
+                 THEN 'REGISTERED_LATE' END,
+            CASE WHEN l.status = 'match' AND NOT (
+                      (l.c_house = 2 AND (l.c_street >= 1 OR l.c_loc = 2)))
+                      AND h.line_id IS NULL
+                 THEN 'ADDRESS_MISMATCH' END,
+            CASE WHEN l.status = 'match' AND w.received IS NOT NULL THEN 'WITHDRAWN' END
+        ], lambda x: x IS NOT NULL) AS reasons
+    FROM l CROSS JOIN p
+    LEFT JOIN h ON h.line_id = l.line_id
+    LEFT JOIN w ON w.line_id = l.line_id
+)
+SELECT *,
+    -- Reasons that need no identity decision settle the line even when the matcher
+    -- is unsure; otherwise an unsure match goes to a person.
+    CASE WHEN len(reasons) > 0 AND reasons[1] IN (
+              'SIGNED_BEFORE_APPROVAL', 'SECTION_FILED_LATE', 'CIRCULATOR_DECLARATION_DEFECT',
+              'SECTION_FORMAT_DEFECT', 'WRONG_COUNTY_SECTION', 'NO_SIGNATURE', 'ILLEGIBLE',
+              'NO_ADDRESS')
+         THEN 'auto'
+         WHEN status = 'review' THEN 'review'
+         ELSE 'auto' END AS route,
+    CASE WHEN len(reasons) = 0 THEN 'valid' ELSE 'invalid' END AS determination,
+    reasons[1] AS reason
+FROM r;

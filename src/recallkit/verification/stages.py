@@ -1,0 +1,179 @@
+"""The verification stages on a workspace: draw the sample, verify, project, progress.
+
+draw_sample records (and thereby locks) the seed in the same transaction as the draw,
+so the seed can never be chosen after seeing the sample. verify examines the sample or
+every line of the raw count; it is incremental — a line that already has a
+determination, or sits in the review queue, is not examined again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from recallkit import projection as _projection
+from recallkit import sampling
+from recallkit.verification import duplicates
+from recallkit.verification.determine import examine, now, write_results
+
+RAW_LINES = "SELECT line_id FROM signatures WHERE NOT struck"
+
+
+class VerificationError(Exception):
+    """A stage cannot run; the message says why, for people."""
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    mode: str
+    run_id: int | None
+    examined: int
+    decided_automatically: int
+    queued_for_review: int
+    duplicates: dict[str, int]
+    by_reason: dict[str, int]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def raw_count(ws: Any) -> int:
+    return ws.con.execute(f"SELECT count(*) FROM ({RAW_LINES})").fetchall()[0][0]
+
+
+def draw_sample(ws: Any, seed: str, actor: str, size: int | None = None) -> list[str]:
+    """Record the seed and draw the sample (EC 11225; sampling.md). Returns the line ids.
+
+    A second call with the same seed and a larger size extends the sample (the consistent
+    order makes the old sample a prefix of the new); a different seed is refused.
+    """
+    seed = sampling.validate_seed(seed)
+    prior = ws.con.execute("SELECT seed, size FROM sample_draws ORDER BY draw_id").fetchall()
+    if prior and prior[0][0] != seed:
+        raise VerificationError(
+            "the sample seed is already recorded and locked; a different seed cannot be "
+            "used for this petition")
+    ids = [r[0] for r in ws.con.execute(RAW_LINES + " ORDER BY line_id").fetchall()]
+    if size is None:
+        size = sampling.sample_size(ws.pack, len(ids)).value
+    if prior and size <= prior[-1][1]:
+        raise VerificationError(f"the sample already has {prior[-1][1]:,} lines")
+    drawn = sampling.draw(seed, ids, size)
+    have = len(prior) and prior[-1][1]
+    params = {"seed": seed, "size": size, "universe": len(ids)}
+    with ws.transaction(actor, "sample_draw", params) as con:
+        draw_id = con.execute(
+            "SELECT coalesce(max(draw_id), 0) + 1 FROM sample_draws").fetchall()[0][0]
+        con.execute("INSERT INTO sample_draws VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [draw_id, seed, hashlib.sha256(seed.encode()).hexdigest(), len(ids),
+                     size, now(), actor])
+        con.executemany("INSERT INTO sample VALUES (?, ?, ?, ?)",
+                        [(s.id, s.position, s.ticket_hex, draw_id) for s in drawn[have:]])
+        if ws.petition.stage == "intake":
+            con.execute("UPDATE petition SET stage = 'sampled' WHERE id = 1")
+    return [s.id for s in drawn]
+
+
+def _pending_sql(mode: str) -> str:
+    scope = "SELECT line_id FROM sample" if mode == "sample" else RAW_LINES
+    # Already examined: a determination in this mode (or a reviewer's in any mode),
+    # or a queue item that is still open.
+    return f"""
+        SELECT line_id FROM ({scope})
+        WHERE line_id NOT IN (
+            SELECT line_id FROM current_determinations
+            WHERE mode = '{mode}' OR decided_by LIKE 'reviewer:%' OR '{mode}' = 'full')
+          AND line_id NOT IN (SELECT line_id FROM review_queue WHERE status <> 'decided')
+    """
+
+
+def verify(ws: Any, mode: str, actor: str, epsilon: float | None = None) -> VerifyResult:
+    """Examine the sample (mode 'sample') or every raw-count line (mode 'full')."""
+    if mode not in ("sample", "full"):
+        raise VerificationError("mode must be 'sample' or 'full'")
+    if mode == "sample":
+        if not ws.con.execute("SELECT count(*) FROM sample").fetchall()[0][0]:
+            raise VerificationError(
+                "no sample has been drawn; run `recallkit sample draw WS --seed SEED` first")
+    started = now()
+    con = ws.con
+    pending = con.execute(f"SELECT count(*) FROM ({_pending_sql(mode)})").fetchall()[0][0]
+    run_id = None
+    auto = review = 0
+    timings: dict[str, float] = {}
+    if pending:
+        ex = examine(con, _pending_sql(mode), epsilon)
+        auto, review, timings = ex.auto, ex.review, ex.run.timings
+    params: dict[str, Any] = {"mode": mode, "examined": pending}
+    with ws.transaction(actor, f"verify_{mode}", params) as tx:
+        if pending:
+            run_id = write_results(tx, ex.run, mode, started)
+            params["run_id"] = run_id
+        dup = duplicates.resolve(tx, mode)
+        params.update(auto=auto, review=review, duplicates=dup)
+        if ws.petition.stage in ("intake", "sampled"):
+            tx.execute("UPDATE petition SET stage = 'verifying' WHERE id = 1")
+    ensure_export_view(con)
+    return VerifyResult(mode, run_id, pending, auto, review, dup, by_reason(ws, mode), timings)
+
+
+def by_reason(ws: Any, mode: str) -> dict[str, int]:
+    scope = "SELECT line_id FROM sample" if mode == "sample" else RAW_LINES
+    rows = ws.con.execute(f"""
+        SELECT coalesce(reason, 'valid'), count(*) FROM current_determinations
+        WHERE line_id IN ({scope}) GROUP BY 1 ORDER BY 2 DESC""").fetchall()
+    return {r: n for r, n in rows}
+
+
+def sample_figures(ws: Any) -> dict[str, int]:
+    """S, V, D from the latest sample-mode determination of each sampled line."""
+    s, v, d, undecided, withdrawn = ws.con.execute("""
+        WITH last AS (
+            SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY line_id
+                                     ORDER BY determination_id DESC) AS k
+                           FROM determinations WHERE mode = 'sample') WHERE k = 1)
+        SELECT (SELECT count(*) FROM sample),
+               count(*) FILTER (WHERE l.determination = 'valid'),
+               count(*) FILTER (WHERE l.reason = 'DUPLICATE'),
+               (SELECT count(*) FROM sample) - count(l.line_id),
+               count(*) FILTER (WHERE l.reason = 'WITHDRAWN')
+        FROM sample s LEFT JOIN last l USING (line_id)
+    """).fetchall()[0]
+    return {"sample": s, "valid": v, "duplicates": d, "undecided": undecided,
+            "withdrawn": withdrawn}
+
+
+def project_workspace(ws: Any) -> _projection.Projection:
+    """The 2 CCR 20530–20532 projection on this workspace's sample (after review)."""
+    fig = sample_figures(ws)
+    if fig["sample"] == 0:
+        raise VerificationError("no sample has been drawn")
+    if fig["undecided"]:
+        raise VerificationError(
+            f"{fig['undecided']:,} sampled lines have no determination yet (verify the "
+            "sample and finish the review queue first)")
+    return _projection.project(raw_count(ws), fig["sample"], fig["valid"], fig["duplicates"],
+                               ws.petition.required, ws.pack)
+
+
+def progress(ws: Any) -> dict[str, Any]:
+    con = ws.con
+    q = dict(con.execute("SELECT status, count(*) FROM review_queue GROUP BY 1").fetchall())
+    decided = con.execute(f"""SELECT count(*) FROM current_determinations
+                             WHERE line_id IN ({RAW_LINES})""").fetchall()[0][0]
+    return {"raw_count": raw_count(ws), "decided": decided, "sample": sample_figures(ws),
+            "queue": {k: q.get(k, 0) for k in ("open", "leased", "decided")},
+            "stage": ws.petition.stage}
+
+
+def ensure_export_view(con: Any) -> None:
+    """determinations_export: what auditors get (`recallkit export WS determinations`)."""
+    con.execute("""
+        CREATE OR REPLACE VIEW determinations_export AS
+        SELECT s.section_id, s.page, s.line, d.determination, d.reason, d.voter_id,
+               d.decided_by, d.score, d.mode, d.decided_at, d.determination_id
+        FROM current_determinations d JOIN signatures s USING (line_id)
+        ORDER BY s.section_id, s.page, s.line
+    """)
