@@ -64,6 +64,8 @@ def report_cmd(
         "official", "--audience",
         help="official (everything; determinations with voter ids are confidential), "
              "observer (no voter ids or names), public (aggregates only)."),
+    with_charts: bool = typer.Option(True, "--charts/--no-charts",
+                                     help="Draw the charts (PNG + SVG)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Write the report set: summary, invalid by reason, per section and circulator,
@@ -72,7 +74,7 @@ def report_cmd(
 
     w = _open(ws, read_only=True)
     try:
-        result = write_report_set(w, out, audience)
+        result = write_report_set(w, out, audience, with_charts=with_charts)
     except ValueError as exc:
         fail(str(exc))
     finally:

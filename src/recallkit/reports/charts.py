@@ -30,7 +30,7 @@ def _save(fig: Figure, out_dir: Path, stem: str) -> list[Path]:
         p = out_dir / f"{stem}.{ext}"
         # SVG dates would make files differ run to run; the manifest hashes them.
         meta = {"Date": None} if ext == "svg" else {"Software": None}
-        fig.savefig(p, dpi=110, bbox_inches="tight", metadata=meta)
+        fig.savefig(p, dpi=110, metadata=meta)
         paths.append(p)
     plt.close(fig)
     return paths
@@ -43,7 +43,7 @@ def validity_chart(rows: list[dict[str, Any]], key: str, title: str, out_dir: Pa
     shown = sorted(rows, key=lambda r: -int(r["examined"]))[:MAX_BARS]
     shown.sort(key=lambda r: str(r[key]), reverse=True)
     height = max(2.4, 0.32 * len(shown) + 1.2)
-    fig, ax = plt.subplots(figsize=(8, height))
+    fig, ax = plt.subplots(figsize=(8, height), layout="constrained")
     labels = [str(r[key]) for r in shown]
     valid = [int(r["valid"]) for r in shown]
     invalid = [int(r["invalid"]) for r in shown]
@@ -65,7 +65,7 @@ def validity_chart(rows: list[dict[str, Any]], key: str, title: str, out_dir: Pa
 def reasons_chart(categories: list[tuple[str, int]], out_dir: Path, stem: str = "reasons"
                   ) -> list[Path]:
     """Invalid signatures by reason, in the LA 2022 layout's order."""
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
     labels = [c for c, _ in categories][::-1]
     counts = [n for _, n in categories][::-1]
     total = sum(counts) or 1
@@ -82,7 +82,7 @@ def reasons_chart(categories: list[tuple[str, int]], out_dir: Path, stem: str = 
 def progress_chart(points: list[tuple[datetime, int, int]], total: int, out_dir: Path,
                    stem: str = "progress") -> list[Path]:
     """Cumulative lines decided (and valid) over time, against the lines to examine."""
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
     if points:
         times = [p[0] for p in points]
         ax.step(times, [p[1] for p in points], where="post", color=NEUTRAL, label="decided")
@@ -92,7 +92,9 @@ def progress_chart(points: list[tuple[datetime, int, int]], total: int, out_dir:
     ax.set_ylabel("signatures (cumulative)")
     ax.set_title("Verification progress")
     ax.legend(loc="lower right", fontsize=8)
-    fig.autofmt_xdate()
+    for label in ax.get_xticklabels():
+        label.set_rotation(25)
+        label.set_horizontalalignment("right")
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, out_dir, stem)
 
@@ -104,7 +106,8 @@ def projection_chart(projection: dict[str, Any], required: int, lo_pct: float, h
     lo, hi = required * lo_pct / 100, required * hi_pct / 100
     conf = projection.get("confidence") or {}
     lower = conf.get("lower_bound")
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 3.8), height_ratios=[1.2, 1])
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 4.0), height_ratios=[1.2, 1],
+                                     layout="constrained")
     right = max(proj, hi, lower or 0) * 1.15
     for ax in (top,):
         ax.axvspan(0, lo, color=INVALID, alpha=0.12)
@@ -148,7 +151,6 @@ def projection_chart(projection: dict[str, Any], required: int, lo_pct: float, h
     bottom.set_yticks([])
     bottom.set_xlabel("valid signatures in the sample (band edges with the same duplicates)")
     fig.suptitle("Projection of valid signatures (2 CCR 20530) and the bands", fontsize=10)
-    fig.tight_layout()
     for ax in (top, bottom):
         ax.spines[["top", "right", "left"]].set_visible(False)
     return _save(fig, out_dir, stem)

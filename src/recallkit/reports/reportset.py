@@ -71,7 +71,7 @@ def _write(out_dir: Path, table: tables.Table, meta: dict[str, Any]) -> list[Pat
 
 def write_report_set(ws: Any, out_dir: Path, audience: str = "official",
                      params: AnomalyParams | None = None,
-                     now: datetime | None = None) -> ReportSet:
+                     now: datetime | None = None, with_charts: bool = True) -> ReportSet:
     """Write every table (CSV + JSON), chart (PNG + SVG), anomaly flags and the manifest."""
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}; choose one of {', '.join(AUDIENCES)}")
@@ -135,19 +135,9 @@ def write_report_set(ws: Any, out_dir: Path, audience: str = "official",
     (out_dir / "anomalies.csv").write_text(flagged.to_csv(), encoding="utf-8")
     files.append(out_dir / "anomalies.csv")
 
-    chart_dir = out_dir / "charts"
-    files += charts.validity_chart(sec_rows, "section_id", "Validity by section", chart_dir,
-                                   "validity_by_section")
-    files += charts.validity_chart(circ_rows, "circulator", "Validity by circulator", chart_dir,
-                                   "validity_by_circulator")
-    files += charts.reasons_chart([(r[0], int(r[1])) for r in layout.rows[:-1]], chart_dir)
-    universe = facts.sample_size if facts.method == "sample" else facts.raw_count
-    files += charts.progress_chart(progress_points(con, mode), universe, chart_dir)
-    bands = ws.pack.bands
-    if projection is not None and bands is not None:
-        files += charts.projection_chart(
-            projection, facts.required, float(bands.insufficient_below_percent.value),
-            float(bands.sufficient_above_percent.value), facts.sample_valid, chart_dir)
+    if with_charts:
+        files += _charts(ws, facts, projection, layout, sec_rows, circ_rows, out_dir)
+    if projection is not None:
         p_path = out_dir / "projection.json"
         p_path.write_text(json.dumps(projection, indent=2, default=str) + "\n", encoding="utf-8")
         files.append(p_path)
@@ -157,6 +147,26 @@ def write_report_set(ws: Any, out_dir: Path, audience: str = "official",
     m_path = write_manifest(out_dir, manifest)
     return ReportSet(out_dir, audience, tuple(files), m_path, _summary(facts, projection,
                                                                        anomalies))
+
+
+def _charts(ws: Any, facts: PetitionFacts, projection: dict[str, Any] | None,
+            layout: tables.Table, sec_rows: list[dict[str, Any]],
+            circ_rows: list[dict[str, Any]], out_dir: Path) -> list[Path]:
+    chart_dir = out_dir / "charts"
+    mode = facts.method if facts.method != "raw_count" else "sample"
+    files = charts.validity_chart(sec_rows, "section_id", "Validity by section", chart_dir,
+                                   "validity_by_section")
+    files += charts.validity_chart(circ_rows, "circulator", "Validity by circulator", chart_dir,
+                                   "validity_by_circulator")
+    files += charts.reasons_chart([(r[0], int(r[1])) for r in layout.rows[:-1]], chart_dir)
+    universe = facts.sample_size if facts.method == "sample" else facts.raw_count
+    files += charts.progress_chart(progress_points(ws.con, mode), universe, chart_dir)
+    bands = ws.pack.bands
+    if projection is not None and bands is not None:
+        files += charts.projection_chart(
+            projection, facts.required, float(bands.insufficient_below_percent.value),
+            float(bands.sufficient_above_percent.value), facts.sample_valid, chart_dir)
+    return files
 
 
 def _summary(facts: PetitionFacts, projection: dict[str, Any] | None, anomalies: Any
