@@ -14,9 +14,9 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from . import library
+from recallkit.workspace.imports import REASON_CODES
 
-_CODE = re.compile(r"^[A-Z][A-Z_]{1,40}$")
+from . import library
 
 
 def _one(ws: Any, sql: str, params: list[Any] | None = None) -> Any:
@@ -89,7 +89,8 @@ def deadlines(p: dict[str, Any] | None) -> list[dict[str, str]]:
 
 def raw_count(ws: Any) -> int:
     if library.available("raw_count"):
-        return int(library.call("raw_count")(ws))
+        result = library.call("raw_count")(ws)
+        return int(getattr(result, "total", result))
     # Data formats: every line with a signer's entry that is not struck.
     return int(_one(ws, "SELECT count(*) FROM signatures WHERE has_signature AND NOT struck"))
 
@@ -190,14 +191,11 @@ def evidence_for_observers(raw: Any) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if "voter" in key or "name" in key or "address" in key or key in ("note", "notes"):
-            continue
         if isinstance(value, bool) or isinstance(value, (int, float)):
-            out[key] = value
-        elif isinstance(value, str) and _CODE.fullmatch(value):
-            out[key] = value
-        elif isinstance(value, list) and all(
-                isinstance(v, str) and _CODE.fullmatch(v) for v in value):
+            out[key] = value  # scores and flags, e.g. {"name": 0.93}
+        elif isinstance(value, str) and value in REASON_CODES:
+            out[key] = value  # text only when it is a reason code: never a name
+        elif isinstance(value, list) and value and all(v in REASON_CODES for v in value):
             out[key] = value
         elif isinstance(value, dict):
             nested = evidence_for_observers(value)
