@@ -27,9 +27,9 @@ def resolve(con: duckdb.DuckDBPyConnection, mode: str) -> dict[str, int]:
     current = ("""SELECT d.* FROM (
                 SELECT *, row_number() OVER (PARTITION BY line_id
                           ORDER BY determination_id DESC) AS k
-                FROM determinations WHERE mode = 'sample'
-            ) d WHERE k = 1""" if mode == "sample" else
-               "SELECT *, 1 AS k FROM current_determinations")
+                FROM determinations WHERE mode IN ('sample', 'undone')
+            ) d WHERE k = 1 AND mode = 'sample'""" if mode == "sample" else
+               "SELECT *, 1 AS k FROM current_determinations WHERE mode <> 'undone'")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_dup AS
         WITH cur AS ({current}), cand AS (

@@ -9,7 +9,10 @@ determination, or sits in the review queue, is not examined again.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from recallkit import projection as _projection
@@ -20,8 +23,26 @@ from recallkit.verification.determine import examine, now, write_results
 RAW_LINES = "SELECT line_id FROM signatures WHERE NOT struck"
 
 
-class VerificationError(Exception):
+class VerificationError(ValueError):
     """A stage cannot run; the message says why, for people."""
+
+
+@contextmanager
+def _opened(ws: Any) -> Iterator[Any]:
+    """Accept an open Workspace, or a workspace directory (opened and closed here)."""
+    if hasattr(ws, "con"):
+        yield ws
+        return
+    from recallkit.workspace.db import WorkspaceError, open_workspace
+
+    try:
+        opened = open_workspace(Path(ws))
+    except WorkspaceError as exc:
+        raise VerificationError(str(exc)) from exc
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
 @dataclass(frozen=True)
@@ -43,12 +64,18 @@ def raw_count(ws: Any) -> int:
     return ws.con.execute(f"SELECT count(*) FROM ({RAW_LINES})").fetchall()[0][0]
 
 
-def draw_sample(ws: Any, seed: str, actor: str, size: int | None = None) -> list[str]:
+def draw_sample(ws: Any, seed: str, actor: str,
+                size: int | None = None) -> list[sampling.SampledLine]:
     """Record the seed and draw the sample (EC 11225; sampling.md). Returns the line ids.
 
     A second call with the same seed and a larger size extends the sample (the consistent
     order makes the old sample a prefix of the new); a different seed is refused.
     """
+    with _opened(ws) as w:
+        return _draw(w, seed, actor, size)
+
+
+def _draw(ws: Any, seed: str, actor: str, size: int | None) -> list[sampling.SampledLine]:
     seed = sampling.validate_seed(seed)
     prior = ws.con.execute("SELECT seed, size FROM sample_draws ORDER BY draw_id").fetchall()
     if prior and prior[0][0] != seed:
@@ -73,7 +100,7 @@ def draw_sample(ws: Any, seed: str, actor: str, size: int | None = None) -> list
                         [(s.id, s.position, s.ticket_hex, draw_id) for s in drawn[have:]])
         if ws.petition.stage == "intake":
             con.execute("UPDATE petition SET stage = 'sampled' WHERE id = 1")
-    return [s.id for s in drawn]
+    return drawn
 
 
 def _pending_sql(mode: str) -> str:
@@ -91,6 +118,11 @@ def _pending_sql(mode: str) -> str:
 
 def verify(ws: Any, mode: str, actor: str, epsilon: float | None = None) -> VerifyResult:
     """Examine the sample (mode 'sample') or every raw-count line (mode 'full')."""
+    with _opened(ws) as w:
+        return _verify(w, mode, actor, epsilon)
+
+
+def _verify(ws: Any, mode: str, actor: str, epsilon: float | None) -> VerifyResult:
     if mode not in ("sample", "full"):
         raise VerificationError("mode must be 'sample' or 'full'")
     if mode == "sample":
@@ -131,9 +163,11 @@ def sample_figures(ws: Any) -> dict[str, int]:
     """S, V, D from the latest sample-mode determination of each sampled line."""
     s, v, d, undecided, withdrawn = ws.con.execute("""
         WITH last AS (
+            -- a reviewer's undo leaves an 'undone' marker: the line is undecided again
             SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY line_id
                                      ORDER BY determination_id DESC) AS k
-                           FROM determinations WHERE mode = 'sample') WHERE k = 1)
+                           FROM determinations WHERE mode IN ('sample', 'undone'))
+            WHERE k = 1 AND mode = 'sample')
         SELECT (SELECT count(*) FROM sample),
                count(*) FILTER (WHERE l.determination = 'valid'),
                count(*) FILTER (WHERE l.reason = 'DUPLICATE'),
@@ -145,8 +179,14 @@ def sample_figures(ws: Any) -> dict[str, int]:
             "withdrawn": withdrawn}
 
 
-def project_workspace(ws: Any) -> _projection.Projection:
-    """The 2 CCR 20530–20532 projection on this workspace's sample (after review)."""
+def project_workspace(ws: Any, variant: str | None = None) -> _projection.Projection:
+    """The 2 CCR 20530–20532 projection on this workspace's sample (after review):
+    V = valid sampled lines, D = duplicates within the sample, S, R = raw count."""
+    with _opened(ws) as w:
+        return _project(w, variant)
+
+
+def _project(ws: Any, variant: str | None) -> _projection.Projection:
     fig = sample_figures(ws)
     if fig["sample"] == 0:
         raise VerificationError("no sample has been drawn")
@@ -155,10 +195,15 @@ def project_workspace(ws: Any) -> _projection.Projection:
             f"{fig['undecided']:,} sampled lines have no determination yet (verify the "
             "sample and finish the review queue first)")
     return _projection.project(raw_count(ws), fig["sample"], fig["valid"], fig["duplicates"],
-                               ws.petition.required, ws.pack)
+                               ws.petition.required, ws.pack, variant)
 
 
 def progress(ws: Any) -> dict[str, Any]:
+    with _opened(ws) as w:
+        return _progress(w)
+
+
+def _progress(ws: Any) -> dict[str, Any]:
     con = ws.con
     q = dict(con.execute("SELECT status, count(*) FROM review_queue GROUP BY 1").fetchall())
     decided = con.execute(f"""SELECT count(*) FROM current_determinations
@@ -175,5 +220,6 @@ def ensure_export_view(con: Any) -> None:
         SELECT s.section_id, s.page, s.line, d.determination, d.reason, d.voter_id,
                d.decided_by, d.score, d.mode, d.decided_at, d.determination_id
         FROM current_determinations d JOIN signatures s USING (line_id)
+        WHERE d.mode <> 'undone'
         ORDER BY s.section_id, s.page, s.line
     """)

@@ -1,0 +1,47 @@
+"""Compare a workspace's determinations with the generator's truth.csv (benchmark helper)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def evaluate(con: Any, truth_csv: str) -> dict[str, Any]:
+    """Automatic share, automatic error rate, and after an oracle review of the queue the
+    share of lines with the right determination and reason."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ev AS
+        WITH t AS (SELECT section_id || ':' || page || ':' || line AS line_id,
+                          nullif(voter_id, '') AS t_voter, expected, nullif(reason, '') AS t_reason
+                   FROM read_csv('{truth_csv}', all_varchar=true)),
+             d AS (SELECT * FROM current_determinations)
+        SELECT t.*, d.determination, d.reason, d.voter_id, d.decided_by,
+               q.line_id IS NOT NULL AND q.status <> 'decided' AS queued
+        FROM t LEFT JOIN d USING (line_id) LEFT JOIN review_queue q USING (line_id)
+    """)
+    r = con.execute("""
+        SELECT count(*),
+               count(*) FILTER (WHERE decided_by LIKE 'engine:%' OR decided_by LIKE 'rule:%'),
+               count(*) FILTER (WHERE (decided_by LIKE 'engine:%' OR decided_by LIKE 'rule:%')
+                   AND NOT (determination = expected
+                            AND coalesce(reason, '') = coalesce(t_reason, ''))),
+               count(*) FILTER (WHERE (decided_by LIKE 'engine:%' OR decided_by LIKE 'rule:%')
+                   AND determination <> expected),
+               count(*) FILTER (WHERE queued),
+               -- oracle review: queued lines get the truth; SIGNATURE_MISMATCH is found by
+               -- a person comparing signatures, so an oracle finds it on every line it sees
+               count(*) FILTER (WHERE queued OR (determination = expected
+                            AND coalesce(reason, '') = coalesce(t_reason, '')))
+        FROM ev
+    """).fetchall()[0]
+    n, auto, auto_wrong, auto_wrong_det, queued, right_after = r
+    confusion = con.execute("""
+        SELECT coalesce(t_reason, 'valid') AS truth, coalesce(reason, determination, 'queued')
+               AS got, count(*) FROM ev
+        WHERE NOT queued AND NOT (determination = expected
+              AND coalesce(reason, '') = coalesce(t_reason, ''))
+        GROUP BY ALL ORDER BY 3 DESC LIMIT 15""").fetchall()
+    return {"lines": n, "auto_share": auto / n if n else 0,
+            "auto_wrong_share": auto_wrong / auto if auto else 0,
+            "auto_wrong_determination_share": auto_wrong_det / auto if auto else 0,
+            "queued": queued, "right_after_oracle": right_after / n if n else 0,
+            "confusion": confusion}
