@@ -14,7 +14,7 @@ def workspace_facts(ws: Any) -> PetitionFacts:
         from recallkit.workspace import raw_count  # type: ignore[attr-defined]
 
         result = raw_count(ws)
-        raw = int(getattr(result, "raw_count", result))
+        raw = int(getattr(result, "total", result))
     except (ImportError, AttributeError, TypeError, ValueError):
         raw = None
     return gather(ws.con, raw_count=raw)
@@ -24,12 +24,14 @@ def workspace_projection(ws: Any, facts: PetitionFacts) -> dict[str, Any] | None
     """The projection of the workspace's sample, or None when no sample decides."""
     if facts.method != "sample" or facts.sample_size == 0 or ws.pack.bands is None:
         return None
+    if not facts.complete:
+        return None  # no projection from a sample still under review
     try:
         from recallkit.verification.stages import project_workspace
-
-        return project_workspace(ws).as_dict()
     except ImportError:
-        pass
+        project_workspace = None
+    if project_workspace is not None:
+        return project_workspace(ws).as_dict()
     from recallkit.projection import project
 
     withdrawn = int(ws.con.execute(
