@@ -214,19 +214,30 @@ def run_demo(
 
 
 def _finish(run: DemoRun, ws: Any) -> DemoRun:
-    reports = _module("recallkit.reports")
-    if reports is None:
+    reportset = _module("recallkit.reports.reportset")
+    certify = _module("recallkit.reports.certify")
+    if reportset is None or certify is None:
         run.add("report and certificate", "not built",
                 "recallkit.reports is not part of this build")
     else:
-        report_dir = run.out / "report"
-        manifest = reports.write_report(ws, report_dir)
-        run.add("report", "done", f"{report_dir} (manifest {manifest})")
-        cert = reports.certify(ws, actor=DEMO_ACTOR)
-        run.add("certificate", "done", f"{cert}")
-    audit = _module("recallkit.workspace")
-    check = audit.verify_audit(ws) if audit else None
-    if check is not None:
+        report = reportset.write_report_set(ws, run.out / "report")
+        run.add("report", "done", f"{report.out_dir} ({len(report.files)} files, "
+                f"manifest {report.manifest.name})")
+        public = reportset.write_report_set(ws, run.out / "report-public", audience="public")
+        run.add("public report", "done", f"{public.out_dir} (aggregates only)")
+        from recallkit.reports.certificate import CertificationError
+
+        try:
+            cert = certify.certify(ws, actor=DEMO_ACTOR, official="Demo Registrar")
+        except CertificationError as exc:  # a refusal is a finding, shown as written
+            run.add("certificate", "refused", str(exc))
+        else:
+            files = ", ".join(str(p) for p in cert.files.values())
+            run.add("certificate", "done",
+                    f"{cert.certificate.outcome.upper()}: {cert.certificate.finding} ({files})")
+    workspace = _module("recallkit.workspace")
+    if workspace is not None:
+        check = workspace.verify_audit(ws)
         run.add("audit log", "done" if check.ok else "failed", check.message)
     ws.close()
     return run
