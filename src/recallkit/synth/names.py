@@ -31,6 +31,8 @@ SUFFIX_SHARES = (0.6, 0.2, 0.05, 0.12, 0.03)
 
 def strip_accents(text: str) -> str:
     """José → Jose: county files and hurried hands often drop diacritics."""
+    if text.isascii():
+        return text
     return "".join(
         c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
     )

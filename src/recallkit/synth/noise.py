@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import random
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -66,23 +67,25 @@ def _nick_table() -> dict[str, list[str]]:
     return table
 
 
-def nicknames_for(first: str) -> list[str]:
+@lru_cache(maxsize=20000)
+def nicknames_for(first: str) -> tuple[str, ...]:
     table = _nick_table()
     key = strip_accents(first).upper()
     out = list(table.get(key, ()))
     namer = table["_namer"][0]
     out += sorted(n.title() for n in namer.nicknames_of(key.lower()) if len(n) > 1)
-    return out[:6]
+    return tuple(out[:6])
 
 
-def related_first_names(first: str) -> set[str]:
+@lru_cache(maxsize=20000)
+def related_first_names(first: str) -> frozenset[str]:
     """The name, its nicknames and what it is a nickname of (upper, no accents)."""
     namer = _nick_table()["_namer"][0]
     key = strip_accents(first).upper()
     out = {key} | {n.upper() for n in namer.nicknames_of(key.lower())}
     out |= {n.upper() for n in namer.canonicals_of(key.lower())}
     out |= {strip_accents(n).upper() for n in _nick_table().get(key, ())}
-    return out
+    return frozenset(out)
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -114,15 +117,16 @@ def _first_surname(last: str) -> str | None:
 
 def apply_case(text: str, style: int) -> str:
     if style == 0:
-        return " ".join(_cap(w) for w in text.split(" "))
+        out = text.title()
+        return _DIGIT_CAP.sub(lambda m: m.group(0).lower(), out) if _HAS_DIGIT(out) else out
     if style == 1:
         return text.upper()
     return text.lower()
 
 
-def _cap(word: str) -> str:
-    """Smith, García-López, 4th (not 4Th): how people capitalise by hand."""
-    return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+# str.title() writes 4Th and 1St; people write 4th and 1st.
+_DIGIT_CAP = re.compile(r"(?<=\d)[A-Z]+")
+_HAS_DIGIT = re.compile(r"\d").search
 
 
 def write_name(p: Person, rng: random.Random, style: int, accents: bool) -> str:

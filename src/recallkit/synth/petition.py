@@ -134,13 +134,20 @@ def generate_petition(
     am_rows = np.flatnonzero(reason == "ADDRESS_MISMATCH")
     nr_anchor = rng.choice(home, size=len(nr_rows), replace=True)
     am_other = rng.choice(home, size=len(am_rows), replace=True)
-    detail = vf.details(np.concatenate([voter[voter >= 0], nr_anchor, am_other]))
-    rn_index = np.asarray(detail.column("rn").to_numpy())
-    cols = {c: detail.column(c).to_pylist() for c in detail.column_names if c != "rn"}
+    rn_index, cols = vf.details(np.concatenate([voter[voter >= 0], nr_anchor, am_other]))
 
     def row(rn: int) -> dict:
         i = int(np.searchsorted(rn_index, rn))
         return {c: v[i] for c, v in cols.items()}
+
+    line_idx = np.searchsorted(rn_index, np.maximum(voter, 0)).tolist()
+    first_c, middle_c, last_c, suffix_c = (cols[c] for c in ("first_name", "middle_name",
+                                                             "last_name", "name_suffix"))
+    id_c = cols["voter_id"]
+    place_c = [cols[c] for c in ("house_number", "house_fraction", "street_predirection",
+                                 "street_name", "street_type", "street_postdirection",
+                                 "unit_type", "unit_number", "city")]
+    zip_c = cols["zip"]
 
     unreg = unregistered_people(vf, [row(r) for r in nr_anchor], seed, upper)
     am_ids = [row(int(voter[i]))["voter_id"] for i in am_rows]
@@ -169,16 +176,15 @@ def generate_petition(
             name = write_name(person, prng, style, accents=False)
             res, city, zip_ = write_address(place, prng, style, alt.get(place.zip, ()))
         else:
-            v = row(int(voter[i]))
-            vid = v["voter_id"]
-            person = Person(v["first_name"] or "", v["middle_name"] or "", v["last_name"] or "",
-                            v["name_suffix"] or "")
-            place = _place(v)
+            j = line_idx[i]
+            vid = id_c[j]
+            person = Person(first_c[j], middle_c[j], last_c[j], suffix_c[j])
+            place = Place(*(c[j] for c in place_c), zip_c[j][:5])
             name = write_name(person, prng, style, accents=True)
             res, city, zip_ = write_address(place, prng, style, alt.get(place.zip, ()))
             if code == "ADDRESS_MISMATCH":
-                res, city, zip_ = _elsewhere(v, old.get(vid), row(int(next(am_iter))), prng,
-                                             style)
+                res, city, zip_ = _elsewhere(row(int(voter[i])), old.get(vid),
+                                             row(int(next(am_iter))), prng, style)
             elif code == "ILLEGIBLE":
                 name, notes = "", "name illegible"
                 res = res.split(" ")[0] if prng.random() < 0.5 else ""

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pacsv
 
 DETAIL_COLUMNS = (
     "voter_id", "first_name", "middle_name", "last_name", "name_suffix", "residence_address",
@@ -35,28 +36,35 @@ class VoterFile:
     path: Path
     home: str
     rows: int
+    table: pa.Table
     _tokens: bool = False
 
     @classmethod
     def open(cls, path: Path, county: str | None) -> VoterFile:
-        con = duckdb.connect()
-        con.execute("SET preserve_insertion_order = false")
-        cols = ", ".join(DETAIL_COLUMNS)
+        """Read the columns the generator needs with pyarrow (fast, multi-threaded, in file
+        order), then index them in DuckDB; a voter's row number is its place in the file."""
         try:
-            con.execute(
-                f"""CREATE TABLE f AS SELECT {cols}
-                FROM read_csv('{_sql_path(path)}', header=true, all_varchar=true)"""
+            table = pacsv.read_csv(
+                path,
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=list(DETAIL_COLUMNS),
+                    column_types={c: pa.string() for c in DETAIL_COLUMNS},
+                    strings_can_be_null=False,
+                ),
+                read_options=pacsv.ReadOptions(block_size=16 << 20),
             )
-        except duckdb.Error as exc:
+        except (pa.ArrowInvalid, KeyError) as exc:
             raise ValueError(
                 f"{path}: cannot read the voter file as a canonical voters.csv ({exc})"
             ) from None
+        table = table.append_column("rn", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+        con = duckdb.connect()
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
+        con.register("f", table)
         con.execute(
-            """CREATE TABLE v AS SELECT row_number() OVER (ORDER BY voter_id) AS rn,
-                   voter_id,
+            """CREATE TABLE v AS SELECT rn,
                    strip_accents(upper(first_name)) AS first_up,
-                   strip_accents(upper(split_part(replace(last_name, '-', ' '), ' ', 1)))
-                       AS last_tok,
                    string_split(strip_accents(upper(replace(last_name, '-', ' '))), ' ')
                        AS last_toks,
                    left(zip, 5) AS zip5, county, lower(status) AS status,
@@ -64,12 +72,12 @@ class VoterFile:
                    TRY_CAST(status_date AS DATE) AS sd
                FROM f"""
         )
-        rows = con.execute("SELECT count(*) FROM v").fetchone()[0]
+        con.unregister("f")
         if county is None:
             county = con.execute(
                 "SELECT county FROM v GROUP BY county ORDER BY count(*) DESC, county LIMIT 1"
             ).fetchone()[0]
-        return cls(con, path, county, rows)
+        return cls(con, path, county, table.num_rows, table)
 
     def pool(self, where: str, params: list) -> np.ndarray:
         """Row numbers of the voters matching a condition, in voter_id order."""
@@ -111,17 +119,11 @@ class VoterFile:
         out[order] = res["d"]
         return out
 
-    def details(self, rns: np.ndarray) -> pa.Table:
-        """Full rows for the given row numbers, sorted by row number (unique)."""
+    def details(self, rns: np.ndarray) -> tuple[np.ndarray, dict[str, list]]:
+        """Full rows for the given row numbers: sorted unique row numbers and columns."""
         want = np.unique(rns)
-        self.con.register("want", pa.table({"rn": pa.array(want)}))
-        table = self.con.sql(
-            f"""SELECT v.rn, {", ".join("f." + c for c in DETAIL_COLUMNS)}
-                FROM want JOIN v USING (rn) JOIN f ON f.voter_id = v.voter_id
-                ORDER BY v.rn"""
-        ).to_arrow_table()
-        self.con.unregister("want")
-        return table
+        rows = self.table.take(pa.array(want))
+        return want, {c: rows.column(c).to_pylist() for c in DETAIL_COLUMNS}
 
     def history(self, path: Path, voter_ids: list[str], before: date) -> dict[str, tuple]:
         """An address each voter left before `before` (registration history), if any."""
