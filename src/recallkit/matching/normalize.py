@@ -53,6 +53,9 @@ PHONETIC = (
 )
 
 
+REST_KEY = "nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''), '')"
+
+
 def phonetic(expr: str) -> str:
     return PHONETIC.replace("{t}", expr)
 
@@ -154,7 +157,7 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                rk_surname_tokens(rest) AS last_toks,
                nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''), '')
                    AS last_key,
-               {phonetic("nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''), '')")}
+               {phonetic(REST_KEY)}
                    AS last_ph,
                left(list_filter(mids, lambda x: length(x) >= 1)[1], 1) AS mid_initial,
                suffix,

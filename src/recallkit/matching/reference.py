@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 DATA = Path(__file__).parent / "data"
 
@@ -66,11 +67,17 @@ def street_types_literal() -> str:
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Create the temp tables rk_nick_roots(name, roots) and rk_street_words."""
-    con.execute("CREATE OR REPLACE TEMP TABLE rk_street_words "
-                "(word VARCHAR, standard VARCHAR, kind VARCHAR)")
-    con.executemany("INSERT INTO rk_street_words VALUES (?, ?, ?)", list(street_words()))
-    con.execute("CREATE OR REPLACE TEMP TABLE rk_nick (nick VARCHAR, canonical VARCHAR)")
-    con.executemany("INSERT INTO rk_nick VALUES (?, ?)", list(nickname_pairs()))
+    words = street_words()
+    rk_words = pa.table({"word": [w[0] for w in words], "standard": [w[1] for w in words],
+                         "kind": [w[2] for w in words]})
+    pairs = nickname_pairs()
+    rk_pairs = pa.table({"nick": [p[0] for p in pairs], "canonical": [p[1] for p in pairs]})
+    con.register("rk_words_arrow", rk_words)
+    con.register("rk_pairs_arrow", rk_pairs)
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_street_words AS SELECT * FROM rk_words_arrow")
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_nick AS SELECT * FROM rk_pairs_arrow")
+    con.unregister("rk_words_arrow")
+    con.unregister("rk_pairs_arrow")
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE rk_nick_roots AS

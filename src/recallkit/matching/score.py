@@ -139,7 +139,7 @@ def _em(con: duckdb.DuckDBPyConnection, cmp: str, u: dict[str, dict[int, float]]
              for lv in FIELDS[f]} for f in names}
     lam = 0.3
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 (it counts the iterations run)
         lm = np.full(len(rows), math.log(lam))
         lu = np.full(len(rows), math.log(1 - lam))
         for j, f in enumerate(names):

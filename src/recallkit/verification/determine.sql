@@ -7,7 +7,7 @@ WITH p AS (
            list_transform(counties, lambda c: upper(trim(regexp_replace(c, '(?i)\s+county$', ''))))
                AS counties
     FROM petition WHERE id = 1
-), l AS (
+), l0 AS (
     SELECT s.line_id, s.section_id, s.page, s.line, s.has_signature,
            upper(trim(regexp_replace(coalesce(sec.county, ''), '(?i)\s+county$', '')))
                AS sec_county,
@@ -27,11 +27,21 @@ WITH p AS (
 ), h AS (
     -- 2 CCR 20931: a voter who moved during circulation may sign at the address he or
     -- she was registered at when signing.
-    SELECT DISTINCT l.line_id
-    FROM l JOIN rk_hist h ON h.voter_id = l.voter_id
-    WHERE h.house = l.s_house AND h.street_key = l.s_street
-      AND (h.valid_to IS NULL OR l.circulated_from IS NULL OR h.valid_to >= l.circulated_from)
-      AND (h.valid_from IS NULL OR l.circulated_to IS NULL OR h.valid_from <= l.circulated_to)
+    SELECT DISTINCT l0.line_id
+    FROM l0 JOIN rk_hist h ON h.voter_id = l0.voter_id
+    WHERE h.house = l0.s_house AND h.street_key = l0.s_street
+      AND (h.valid_to IS NULL OR l0.circulated_from IS NULL
+           OR h.valid_to >= l0.circulated_from)
+      AND (h.valid_from IS NULL OR l0.circulated_to IS NULL
+           OR h.valid_from <= l0.circulated_to)
+), l AS (
+    -- A name that agrees well and an address the voter had during circulation settle an
+    -- identity the current address alone left in doubt.
+    SELECT l0.* REPLACE (
+        CASE WHEN l0.status = 'review' AND h.line_id IS NOT NULL
+                  AND l0.top[1].first >= 3 AND l0.top[1].last >= 3
+             THEN 'match' ELSE l0.status END AS status)
+    FROM l0 LEFT JOIN h ON h.line_id = l0.line_id
 ), w AS (
     -- EC 11303: a withdrawal request filed before the day the section is filed.
     SELECT DISTINCT l.line_id, min(wd.date_received) AS received

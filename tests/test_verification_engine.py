@@ -1,0 +1,225 @@
+"""The verification engine on a small hand-made petition: every reason code, the
+household rule, nicknames, address tolerances, duplicates, withdrawals, section defects."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pyarrow as pa
+import pytest
+
+from recallkit.verification import stages
+from recallkit.workspace.db import create_workspace
+
+FROM, TO, FILED = date(2022, 2, 1), date(2022, 7, 1), date(2022, 7, 5)
+APPROVED = date(2022, 1, 27)
+
+FIRST = ["JAMES", "MARY", "LINDA", "DAVID", "SUSAN", "KAREN", "NANCY", "BRIAN", "KEVIN",
+         "LAURA", "HELEN", "SCOTT", "ERIC", "AMY", "ANNA", "PAUL", "RUTH", "CARL", "DIANA"]
+LAST = ["ANDERSON", "THOMPSON", "WHITE", "HARRIS", "CLARK", "LEWIS", "WALKER", "HALL",
+        "ALLEN", "YOUNG", "KING", "WRIGHT", "SCOTT", "GREEN", "BAKER", "ADAMS", "NELSON"]
+STREETS = ["OAK", "PINE", "CEDAR", "ELM", "MAPLE", "LAUREL", "BIRCH", "ASPEN", "WILLOW"]
+
+# voter_id, first, middle, last, suffix, address, city, zip, county, reg, status, status_date
+VOTERS = [
+    ("V1", "ROBERT", "ALLEN", "KOWALSKI", None, "1234 N MAIN ST APT 5", "LOS ANGELES",
+     "90012", "Los Angeles", date(2001, 1, 1), "active", None),
+    ("V2", "JOSE", None, "GARCIA LOPEZ", None, "55 W FIRST AVE", "LOS ANGELES", "90001",
+     "Los Angeles", date(2010, 5, 1), "active", None),
+    ("V3", "NGUYEN", None, "THI HOA", None, "900 BOLSA AVE", "WESTMINSTER", "92683",
+     "Los Angeles", date(2015, 1, 1), "inactive", None),
+    ("V4", "ARAM", None, "PETROSYAN", None, "77 GLENOAKS BLVD", "GLENDALE", "91202",
+     "Los Angeles", date(2012, 1, 1), "cancelled", date(2021, 6, 1)),
+    ("V5", "JI", "HOON", "PARK", None, "3030 WILSHIRE BLVD 1/2", "LOS ANGELES", "90010",
+     "Los Angeles", date(2022, 8, 1), "active", None),
+    ("V6", "XIAOMING", None, "ZHANG", None, "12 ORANGE GROVE AVE", "PASADENA", "91105",
+     "Orange", date(2005, 1, 1), "active", None),
+    ("V7", "WILHELMINA", None, "ABERNATHY", None, "400 OCEAN BLVD", "LONG BEACH", "90802",
+     "Los Angeles", date(2000, 1, 1), "active", None),
+    ("V8", "GUADALUPE", None, "DE LA CRUZ", None, "18 SUNSET BLVD", "LOS ANGELES", "90026",
+     "Los Angeles", date(2003, 1, 1), "active", None),
+    ("V9", "BARTHOLOMEW", None, "QUIGLEY", None, "61 HILL ST", "LOS ANGELES", "90012",
+     "Los Angeles", date(1999, 1, 1), "active", None),
+    ("V10", "PRISCILLA", None, "VANDERMEER", None, "8 ROSE AVE", "VENICE", "90291",
+     "Los Angeles", date(1999, 1, 1), "active", None),
+    ("V11", "OCTAVIA", None, "FAIRWEATHER", None, "9 IVY LN", "LOS ANGELES", "90027",
+     "Los Angeles", date(1999, 1, 1), "cancelled", date(2022, 3, 1)),
+    ("V12", "THADDEUS", None, "MONTGOMERY", None, "14 PALM DR", "BURBANK", "91501",
+     "Los Angeles", date(1999, 1, 1), "active", None),
+    ("V13", "CORNELIUS", None, "WAINWRIGHT", None, "250 NEW ADDRESS RD", "TORRANCE",
+     "90501", "Los Angeles", date(2022, 4, 1), "active", None),
+]
+
+# section_id, county, declaration_signed, circulated_from, circulated_to, date_filed, defects
+SECTIONS = [
+    ("1", "Los Angeles", True, FROM, TO, FILED, None),
+    ("2", "Los Angeles", True, FROM, TO, date(2022, 7, 2), None),
+    ("3", "Los Angeles", False, FROM, TO, FILED, None),
+    ("4", "Orange", True, FROM, TO, FILED, None),
+    ("5", "Los Angeles", True, date(2022, 1, 10), TO, FILED, None),
+    ("6", "Los Angeles", True, FROM, TO, date(2023, 1, 5), None),
+    ("7", "Los Angeles", True, FROM, TO, FILED, ["SECTION_FORMAT_DEFECT"]),
+]
+
+# line id, printed name, address, city, zip, has_signature, expected (det, reason)
+LINES = [
+    ("1:1:1", "Bob Kowalski", "1234 North Main Street", "Los Angeles", "90012", True,
+     ("valid", None)),                      # nickname, abbreviations, unit blank
+    ("1:1:2", "Pepe Garcia", "55 West 1st Avenue", "", "90001", True,
+     ("valid", None)),                      # Spanish nickname, compound surname, no city
+    ("1:1:3", "THI HOA, NGUYEN", "900 Bolsa Ave", "Westminster", "", True,
+     ("valid", None)),                      # LAST, FIRST; inactive is registered; no ZIP
+    ("1:1:4", "Aram Petrosyan", "77 Glenoaks Blvd", "Glendale", "91202", True,
+     ("invalid", "CANCELLED")),
+    ("1:1:5", "Ji Hoon Park", "3030 Wilshire Blvd", "Los Angeles", "90010", True,
+     ("invalid", "REGISTERED_LATE")),       # fraction omitted, registered after circulation
+    ("1:1:6", "Xiaoming Zhang", "12 Orange Grove Ave", "Pasadena", "91105", True,
+     ("invalid", "OUT_OF_JURISDICTION")),
+    ("1:1:7", "Mary Kowalski", "1234 N Main St Apt 5", "Los Angeles", "90012", True,
+     ("invalid", "NOT_REGISTERED")),        # household rule: a family member
+    ("1:1:8", "Zebulon Quartermaine", "5 Nowhere Pl", "Los Angeles", "90012", True,
+     ("invalid", "NOT_REGISTERED")),
+    ("1:1:9", "Wilhelmina Abernathy", "400 Ocean Blvd", "Long Beach", "90802", False,
+     ("invalid", "NO_SIGNATURE")),
+    ("1:1:10", "", "400 Ocean Blvd", "Long Beach", "90802", True,
+     ("invalid", "ILLEGIBLE")),
+    ("1:1:11", "Bartholomew Quigley", "", "", "", True, ("invalid", "NO_ADDRESS")),
+    ("1:2:1", "Lupe De La Cruz", "18 Sunset Blvd", "Los Angeles", "90026", True,
+     ("invalid", "DUPLICATE")),             # section 1 is filed after section 2
+    ("2:1:1", "Guadalupe Delacruz", "18 Sunset Boulevard", "LA", "90026", True,
+     ("valid", None)),                      # the first occurrence in filing order counts
+    ("2:10:1", "Priscilla Vandermeer", "8 Rose Ave", "Venice", "90291", True,
+     ("invalid", "WITHDRAWN")),
+    ("2:2:1", "Octavia Fairweather", "9 Ivy Ln", "Los Angeles", "90027", True,
+     ("valid", None)),                      # cancelled only after circulation began
+    ("2:3:1", "Cornelius Wainwright", "77 Old Address St", "Torrance", "90501", True,
+     ("valid", None)),                      # moved during circulation (voter_history)
+    ("3:1:1", "Thaddeus Montgomery", "14 Palm Dr", "Burbank", "91501", True,
+     ("invalid", "CIRCULATOR_DECLARATION_DEFECT")),
+    ("4:1:1", "Thaddeus Montgomery", "14 Palm Dr", "Burbank", "91501", True,
+     ("invalid", "WRONG_COUNTY_SECTION")),
+    ("5:1:1", "Thaddeus Montgomery", "14 Palm Dr", "Burbank", "91501", True,
+     ("invalid", "SIGNED_BEFORE_APPROVAL")),
+    ("6:1:1", "Thaddeus Montgomery", "14 Palm Dr", "Burbank", "91501", True,
+     ("invalid", "SECTION_FILED_LATE")),
+    ("7:1:1", "Thaddeus Montgomery", "14 Palm Dr", "Burbank", "91501", True,
+     ("invalid", "SECTION_FORMAT_DEFECT")),
+]
+
+
+def _filler(rng: random.Random, n: int) -> list[tuple]:
+    out = []
+    for i in range(n):
+        street = rng.choice(STREETS)
+        out.append((f"F{i}", rng.choice(FIRST), None, rng.choice(LAST), None,
+                    f"{rng.randint(100, 9999)} {street} ST", "LOS ANGELES",
+                    f"900{rng.randint(10, 99)}", "Los Angeles", date(2000, 1, 1), "active",
+                    None))
+    return out
+
+
+def _insert(con, table: str, cols: list[str], rows: list[tuple]) -> None:
+    data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)})
+    con.register("rows_arrow", data)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM rows_arrow")
+    con.unregister("rows_arrow")
+
+
+def build(tmp_path, lines=LINES, filler_lines: int = 60):
+    ws = create_workspace(tmp_path / "ws", rules="ca-local", jurisdiction="Los Angeles County",
+                          office="District Attorney", officer="A. Officer", measure=200_000,
+                          format_approved=APPROVED, counties=["Los Angeles"], actor="test")
+    rng = random.Random(5)
+    filler = _filler(rng, 400)
+    con = ws.con
+    _insert(con, "voters", ["voter_id", "first_name", "middle_name", "last_name",
+                            "name_suffix", "residence_address", "city", "zip", "county",
+                            "registration_date", "status", "status_date"], VOTERS + filler)
+    con.execute("INSERT INTO voter_history VALUES ('V13', '77 OLD ADDRESS ST', 'TORRANCE', "
+                "'90501', 'Los Angeles', 'active', '2010-01-01', '2022-04-01', 1)")
+    con.executemany(
+        "INSERT INTO sections (section_id, county, pages, signature_lines, declaration_signed, "
+        "circulated_from, circulated_to, date_filed, defects, circulator_name) "
+        "VALUES (?, ?, 10, 10, ?, ?, ?, ?, ?, 'C')", SECTIONS)
+    rows = [(lid, *lid.split(":"), name, addr, city, z, sig)
+            for lid, name, addr, city, z, sig, _ in lines]
+    # filler signers: registered voters signing cleanly (the model learns from them)
+    for i, v in enumerate(filler[:filler_lines]):
+        rows.append((f"8:{i + 1}:1", "8", i + 1, 1, f"{v[1]} {v[3]}", v[5], v[6], v[7], True))
+    con.execute("INSERT INTO sections (section_id, county, pages, signature_lines, "
+                "declaration_signed, circulated_from, circulated_to, date_filed) VALUES "
+                "('8', 'Los Angeles', 100, 100, true, ?, ?, ?)", [FROM, TO, FILED])
+    _insert(con, "signatures", ["line_id", "section_id", "page", "line", "printed_name",
+                                "residence_address", "city", "zip", "has_signature"],
+            [(r[0], r[1], int(r[2]), int(r[3]), *r[4:]) for r in rows])
+    con.execute("INSERT INTO withdrawals (withdrawal_id, printed_name, residence_address, city, "
+                "zip, date_received) VALUES (1, 'Priscilla Vandermeer', '8 Rose Avenue', "
+                "'Venice', '90291', '2022-06-30'), (2, 'Octavia Fairweather', '9 Ivy Lane', "
+                "'Los Angeles', '90027', '2022-07-20')")
+    return ws
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory):
+    ws = build(tmp_path_factory.mktemp("engine"))
+    result = stages.verify(ws, "full", "test")
+    yield ws, result
+    ws.close()
+
+
+def _current(ws) -> dict[str, tuple]:
+    rows = ws.con.execute("SELECT line_id, determination, reason, voter_id, decided_by "
+                          "FROM current_determinations").fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+@pytest.mark.parametrize("line", LINES, ids=[f"{x[0]}-{x[6][1] or 'valid'}" for x in LINES])
+def test_each_line_gets_its_determination_and_reason(verified, line):
+    ws, _ = verified
+    cur = _current(ws)
+    lid, *_, expected = line
+    queued = ws.con.execute("SELECT reason_hint FROM review_queue WHERE line_id = ?",
+                            [lid]).fetchall()
+    assert lid in cur, f"{lid} was sent to review ({queued}) instead of decided"
+    assert cur[lid][:2] == expected
+
+
+def test_clean_filler_lines_are_valid_and_matched(verified):
+    ws, result = verified
+    bad = ws.con.execute("""SELECT count(*) FROM signatures s
+        LEFT JOIN current_determinations d USING (line_id)
+        WHERE s.section_id = '8' AND coalesce(d.determination, '') <> 'valid'""").fetchall()
+    assert bad[0][0] <= 2  # a filler namesake at another address may go to review
+    assert result.decided_automatically >= len(LINES)
+
+
+def test_duplicate_keeps_evidence_of_first_occurrence(verified):
+    ws, _ = verified
+    ev = ws.con.execute("""SELECT evidence->>'$.first_occurrence' FROM current_determinations
+                           WHERE line_id = '1:2:1'""").fetchall()[0][0]
+    assert ev == "2:1:1"
+
+
+def test_candidates_keep_score_components_and_run_params(verified):
+    ws, _ = verified
+    comp = ws.con.execute("SELECT components FROM match_candidates WHERE line_id = '1:1:1' "
+                          "ORDER BY rank LIMIT 1").fetchall()[0][0]
+    assert '"first":3' in comp.replace(" ", "")  # nickname level
+    params = ws.con.execute("SELECT params FROM match_runs").fetchall()[0][0]
+    assert "weights" in params and "epsilon" in params
+
+
+def test_verify_is_incremental(verified):
+    ws, _ = verified
+    again = stages.verify(ws, "full", "test")
+    assert again.examined == 0 and again.run_id is None
+
+
+def test_export_view_has_auditor_columns(verified):
+    ws, _ = verified
+    cols = [d[0] for d in ws.con.execute("SELECT * FROM determinations_export LIMIT 1")
+            .description]
+    for c in ("section_id", "page", "line", "determination", "reason", "voter_id",
+              "decided_by", "score"):
+        assert c in cols
