@@ -1,0 +1,74 @@
+"""Normalization: the same SQL macros on both sides; names and addresses to keys."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recallkit.matching import normalize
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = duckdb.connect()
+    normalize.install(c)
+    yield c
+    c.close()
+
+
+def _street(con, addr: str) -> tuple:
+    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT ? AS addr, NULL AS zip_raw, "
+                "NULL AS city_raw", [addr])
+    return con.execute(f"WITH {normalize._addr_ctes('t', 'addr')} "
+                       "SELECT house, house_hi, street_key, unit FROM a5").fetchall()[0]
+
+
+@pytest.mark.parametrize("a,b", [
+    ("1234 N. Main Street Apt 5", "1234 MAIN ST"),
+    ("55 West First Avenue", "55 W 1ST AVE"),
+    ("3030 1/2 Wilshire Blvd #12", "3030 WILSHIRE BOULEVARD"),
+    ("77 Glenoaks Boulevard, Unit B", "77 GLENOAKS BL"),
+    ("18 Sunset Blvd Ste 200", "18 SUNSET BLVD SUITE 4"),
+])
+def test_address_tolerances_give_the_same_key(con, a, b):
+    ka, kb = _street(con, a), _street(con, b)
+    assert (ka[0], ka[2]) == (kb[0], kb[2])
+
+
+def test_house_number_range_and_unit(con):
+    house, hi, key, unit = _street(con, "1234-1236 N Main St Apt 5")
+    assert (house, hi, key, unit) == ("1234", "1236", "MAIN", "5")
+
+
+def test_nickname_roots_meet(con):
+    rows = dict(con.execute("SELECT name, roots FROM rk_nick_roots WHERE name IN "
+                            "('BOB', 'PEPE', 'LUPE', 'CHUY', 'PACO', 'LIZ')").fetchall())
+    assert "ROBERT" in rows["BOB"] and "JOSE" in rows["PEPE"]
+    assert "GUADALUPE" in rows["LUPE"] and "JESUS" in rows["CHUY"]
+    assert "FRANCISCO" in rows["PACO"] and "ELIZABETH" in rows["LIZ"]
+
+
+def _entry(con, name: str) -> list[tuple]:
+    normalize.build_entries(con, f"SELECT 'x' AS id, '{name}' AS printed_name, "
+                                 "'' AS residence_address, '' AS city, '' AS zip")
+    return con.execute("SELECT orient, first, last_toks, last_key FROM rk_s "
+                       "ORDER BY orient").fetchall()
+
+
+def test_last_first_writing_and_swaps(con):
+    assert _entry(con, "Garcia-López, José") == [(0, "JOSE", ["GARCIA", "LOPEZ"],
+                                                  "GARCIALOPEZ")]
+    rows = _entry(con, "Nguyen Thi Hoa")
+    assert rows[0][1] == "NGUYEN" and rows[1][1] == "HOA"
+    assert _entry(con, "Juan de la Cruz Jr.")[0][2:] == (["CRUZ"], "DELACRUZ")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet="abcdefgh ñéÁ-',.#/0123456789", max_size=30))
+def test_cleaning_is_idempotent(con, s):
+    once = con.execute("SELECT rk_clean(?)", [s]).fetchall()[0][0]
+    assert con.execute("SELECT rk_clean(?)", [once]).fetchall()[0][0] == once
+    a1 = con.execute("SELECT rk_addr_clean(?)", [s]).fetchall()[0][0]
+    assert con.execute("SELECT rk_addr_clean(?)", [a1]).fetchall()[0][0] == a1
