@@ -30,7 +30,7 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def build(path: Path) -> Path:
+def build(path: Path, *, sampled: bool = True, n_lines: int = N_LINES) -> Path:
     ws = create_workspace(path, rules="ca-local", jurisdiction="City of Example",
                           office="Mayor", officer="Pat Officeholder", measure=100_000,
                           format_approved=date(2026, 1, 5), counties=["Los Angeles"],
@@ -46,7 +46,7 @@ def build(path: Path) -> Path:
             "circulator_name, declaration_signed, circulated_from, circulated_to, date_filed) "
             "VALUES (?, 'Los Angeles', 2, 20, 'Circe Petitionwalker', TRUE, DATE '2026-01-10',"
             " DATE '2026-03-01', DATE '2026-03-10')", [s])
-    for i in range(N_LINES):
+    for i in range(n_lines):
         first, last = PLANTED_NAMES[i % 3].split(" ", 1)
         vid = f"V-ZX-{i:04d}"
         con.execute(
@@ -55,7 +55,7 @@ def build(path: Path) -> Path:
             "(?, ?, ?, ?, 'Example', '90001', 'Los Angeles', DATE '2010-01-01', 'active', ?)",
             [vid, first, last, f"{4821 + i} Marigoldvale Crescent", "images/voter.png"])
         section = SECTIONS[i % 2]
-        page, line = 1 + (i // 2) // 10, 1 + (i // 2) % 10
+        page, line = 1 + (i // 2) // 10, 1 + (i // 2) % 10  # 10 lines a page
         line_id = f"{section}:{page}:{line}"
         con.execute(
             "INSERT INTO signatures (line_id, section_id, page, line, printed_name, "
@@ -63,11 +63,14 @@ def build(path: Path) -> Path:
             "(?, ?, ?, ?, ?, ?, 'Example', '90001', TRUE, 'images/line.png')",
             [line_id, section, page, line, f"{first} {last}",
              f"{4821 + i} Marigoldvale Cres"])
-        con.execute("INSERT INTO sample VALUES (?, ?, ?, 1)", [line_id, i + 1, "0" * 64])
+        if sampled:
+            con.execute("INSERT INTO sample VALUES (?, ?, ?, 1)", [line_id, i + 1, "0" * 64])
         con.execute(
             "INSERT INTO match_candidates VALUES (1, ?, ?, 1, 0.71, ?)",
             [line_id, vid, json.dumps({"name": 0.9, "address": 0.6, "zip": 1.0})])
-        if i < 10:  # decided by the engine
+        if i >= N_LINES:
+            continue  # only the first N_LINES are matched and queued
+        if i < 10 and sampled:  # decided by the engine
             con.execute(
                 "INSERT INTO determinations (line_id, determination, reason, voter_id, "
                 "decided_by, score, evidence, decided_at, mode) VALUES "
@@ -80,9 +83,10 @@ def build(path: Path) -> Path:
             con.execute("INSERT INTO review_queue (line_id, mode, reason_hint, priority, "
                         "queued_at) VALUES (?, 'sample', 'SIGNATURE_MISMATCH', ?, ?)",
                         [line_id, float(i), now()])
-    con.execute("INSERT INTO sample_draws VALUES (1, '12345678901234567890', ?, ?, ?, ?, 'test')",
-                ["a" * 64, N_LINES, N_LINES, now()])
-    con.execute("UPDATE petition SET stage = 'verifying'")
+    if sampled:
+        con.execute("INSERT INTO sample_draws VALUES (1, '12345678901234567890', ?, ?, ?, ?, "
+                    "'test')", ["a" * 64, n_lines, N_LINES, now()])
+        con.execute("UPDATE petition SET stage = 'verifying'")
     ws.close()
     return path
 

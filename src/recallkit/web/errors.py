@@ -9,7 +9,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("recallkit.web")
@@ -61,15 +61,10 @@ def render_error(request: Request, err: WebError) -> Response:
         return JSONResponse(error_body(err.code, err.message), status_code=err.status)
     if isinstance(err, LoginRequired) and request.method == "GET":
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    templates = request.app.state.templates
-    return HTMLResponse(
-        templates.get_template("error.html").render(
-            request=request, status=err.status, code=err.code, message=err.message,
-            user=getattr(request.state, "user", None),
-            csrf_token=getattr(request.state, "csrf_token", ""),
-        ),
-        status_code=err.status,
-    )
+    from .pages import render
+
+    return render(request, "error.html", status_code=err.status, status=err.status,
+                  code=err.code, message=err.message)
 
 
 def install(app: FastAPI) -> None:

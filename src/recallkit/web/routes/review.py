@@ -97,8 +97,9 @@ def _decision(key: str | None, determination: str | None,
 
 
 def _screen(request: Request, data: dict[str, Any], status: int = 200) -> Response:
-    template = "_review_item.html" if request.headers.get("hx-request") else "review.html"
-    return render(request, template, status_code=status, item=data.get("item"),
+    partial = bool(request.headers.get("hx-request"))
+    template = "_review_item.html" if partial else "review.html"
+    return render(request, template, status_code=status, partial=partial, item=data.get("item"),
                   decided=data.get("decided"), undone=data.get("undone"),
                   released=data.get("released"), keys=keys(), labels=REASON_LABELS)
 
