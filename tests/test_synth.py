@@ -178,3 +178,26 @@ def test_petition_dates_and_errors(county, tmp_path):
         generate_petition(county / "voters.csv", 10, 1, tmp_path / "q", mix="nope")
     with pytest.raises(ValueError, match="unknown county"):
         generate_county(10, 1, tmp_path / "r", county="Atlantis")
+
+
+def test_images_and_layouts(tmp_path):
+    from PIL import Image
+
+    from recallkit.workspace.profiles import load_profile
+
+    s = generate_county(2000, 2, tmp_path / "c", images=3)
+    rows = _rows(tmp_path / "c" / "voters.csv")
+    assert [bool(r["signature_image"]) for r in rows[:4]] == [True, True, True, False]
+    assert (tmp_path / "c" / rows[0]["signature_image"]).exists()
+    p = generate_petition(tmp_path / "c" / "voters.csv", 200, 2, tmp_path / "p", images=True)
+    assert p.images > 200
+    sigs = [r for r in _rows(tmp_path / "p" / "signatures.csv") if r["has_signature"] == "true"]
+    img = Image.open(tmp_path / "p" / sigs[0]["signature_image"])
+    assert img.size == (300, 80)
+    assert s.images == 3
+    for layout in ("votecal", "ncvoter"):
+        generate_county(500, 2, tmp_path / layout, layout=layout)
+        prof = load_profile(layout)
+        with (tmp_path / layout / "voters.csv").open(encoding="utf-8") as fh:
+            header = next(csv.reader(fh, delimiter=prof.delimiter))
+        assert set(prof.columns.values()) <= set(header)

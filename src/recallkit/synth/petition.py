@@ -22,6 +22,7 @@ import numpy as np
 from recallkit.synth import addresses as addr
 from recallkit.synth import names as nm
 from recallkit.synth.county import DEFAULT_CIRCULATION, EPOCH
+from recallkit.synth.images import line_image_name
 from recallkit.synth.mixes import SECTION_REASONS, get_mix
 from recallkit.synth.noise import Person, Place, apply_case, write_address, write_name
 from recallkit.synth.pools import VoterFile
@@ -93,6 +94,9 @@ def generate_petition(
         raise ValueError("the petition needs at least one signature (--signatures)")
     the_mix = get_mix(mix)
     manifest = _read_manifest(voters_csv)
+    if manifest.get("layout", "canonical") != "canonical":
+        raise ValueError(f"{voters_csv} is in the {manifest['layout']} layout; petitions are "
+                         "generated from a county written with --layout canonical")
     c_from = circulation_from or date.fromisoformat(
         manifest.get("circulation_from", DEFAULT_CIRCULATION[0].isoformat()))
     c_to = circulation_to or date.fromisoformat(
@@ -161,6 +165,8 @@ def generate_petition(
     prng = random.Random(seed * 1_000_003 + 5)
     lines_out = []
     truth = []
+    img_lines: list[tuple[str, str, str, bool]] = []
+    on_file: list[tuple[str, str]] = []
     nr_iter = iter(unreg)
     am_iter = iter(am_other)
     for i in range(n_lines):
@@ -196,7 +202,15 @@ def generate_petition(
         struck = bool(lay.line_struck[i])
         if struck:
             notes = "struck"
-        image = f"images/lines/{sid}_{page}_{line}.png" if images and has_sig else ""
+        image = ""
+        if images and has_sig:
+            image = line_image_name(sid, page, line)
+            if vid:
+                signed_as = f"{person.first} {person.last}"
+                on_file.append((vid, signed_as))
+                img_lines.append((image, vid, signed_as, code == "SIGNATURE_MISMATCH"))
+            else:
+                img_lines.append((image, f"{name}|{zip_}", name, False))
         lines_out.append((sid, page, line, name, res, city, zip_, has_sig, image, struck, notes))
         if not struck:
             truth.append((sid, page, line, vid, "invalid" if code else "valid", code))
@@ -209,10 +223,9 @@ def generate_petition(
             by_reason[t[5]] = by_reason.get(t[5], 0) + 1
     n_images = 0
     if images:
-        from recallkit.synth import images as img
+        from recallkit.synth.images import write_petition_images
 
-        n_images = img.petition_images(out, voters_csv, lines_out, truth, reason, voter, row,
-                                       lay)
+        n_images = write_petition_images(out, voters_csv.parent, img_lines, on_file)
     valid = sum(1 for t in truth if not t[5])
     return PetitionSummary(
         county=vf.home, seed=seed, mix=mix, raw_count=len(truth),
