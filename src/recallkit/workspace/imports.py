@@ -336,7 +336,8 @@ def _stage(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
             f"INSERT INTO _problems SELECT rn, {kcol}, k, 'duplicate ' || {_lit(key)} || "
             f"': repeats row ' || first_rn::VARCHAR FROM (SELECT rn, {_q(key)} AS k, "
             f"min(rn) OVER (PARTITION BY {_q(key)}) AS first_rn FROM _tv WHERE "
-            f"{_q(key)} IS NOT NULL AND len(_bad) = 0) WHERE rn > first_rn")
+            f"{_q(key)} IN (SELECT {_q(key)} FROM _tv WHERE len(_bad) = 0 GROUP BY ALL "
+            f"HAVING count(*) > 1) AND len(_bad) = 0) WHERE rn > first_rn")
     return read
 
 
@@ -380,8 +381,7 @@ def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
     con.execute(
         f"INSERT INTO {kind.table} ({', '.join(_q(t) for t in target)}) "
         f"SELECT {', '.join(values)} FROM _tv WHERE len(_bad) = 0 AND rn NOT IN "
-        "(SELECT rn FROM _problems) "
-        "ORDER BY rn")
+        "(SELECT rn FROM _problems)")  # _t is in file order; DuckDB keeps insertion order
     rejected = con.execute("SELECT count(DISTINCT rn) FROM _problems").fetchall()[0][0]
     accepted = read - rejected
     rejects = None
