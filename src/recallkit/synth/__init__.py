@@ -6,5 +6,8 @@ determination it should get (truth.csv). See docs/synthetic-data.md.
 """
 
 from recallkit.synth.county import CountySummary, generate_county
+from recallkit.synth.mixes import LA_2022, MIXES, Mix
+from recallkit.synth.petition import PetitionSummary, generate_petition
 
-__all__ = ["CountySummary", "generate_county"]
+__all__ = ["LA_2022", "MIXES", "CountySummary", "Mix", "PetitionSummary", "generate_county",
+           "generate_petition"]
