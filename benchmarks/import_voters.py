@@ -40,14 +40,16 @@ def generate(path: Path, rows: int) -> None:
                  {lit(FIRST)}[1 + (hash(i) % 1000000007)::BIGINT % {len(FIRST)}] AS first_name,
                  CASE WHEN i % 3 = 0 THEN 'A' END AS middle_name,
                  {lit(LAST)}[1 + (hash(i * 7) % 1000000007)::BIGINT % {len(LAST)}] AS last_name,
-                 (1 + (hash(i * 3) % 1000000007)::BIGINT % 20000)::VARCHAR || ' ' || {lit(STREETS)}[1 + i % 8] || ' '
+                 (1 + (hash(i * 3) % 1000000007)::BIGINT % 20000)::VARCHAR || ' '
+                   || {lit(STREETS)}[1 + i % 8] || ' '
                    || {lit(TYPES)}[1 + i % 6]
                    || CASE WHEN i % 5 = 0 THEN ' APT ' || (i % 40)::VARCHAR ELSE '' END
                    AS residence_address,
                  'LOS ANGELES' AS city,
                  (90001 + (hash(i * 11) % 1000000007)::BIGINT % 900)::VARCHAR AS zip,
                  'Los Angeles' AS county,
-                 strftime(DATE '1970-01-01' + ((hash(i * 13) % 1000000007)::BIGINT % 19000)::INTEGER, '%Y-%m-%d')
+                 strftime(DATE '1970-01-01'
+                   + ((hash(i * 13) % 1000000007)::BIGINT % 19000)::INTEGER, '%Y-%m-%d')
                    AS registration_date,
                  CASE WHEN i % 10 = 0 THEN 'inactive' WHEN i % 97 = 0 THEN 'cancelled'
                       ELSE 'active' END AS status,
