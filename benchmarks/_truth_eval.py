@@ -30,10 +30,16 @@ def evaluate(con: Any, truth_csv: str) -> dict[str, Any]:
                -- oracle review: queued lines get the truth; SIGNATURE_MISMATCH is found by
                -- a person comparing signatures, so an oracle finds it on every line it sees
                count(*) FILTER (WHERE queued OR (determination = expected
+                            AND coalesce(reason, '') = coalesce(t_reason, ''))),
+               count(*) FILTER (WHERE (decided_by LIKE 'engine:%' OR decided_by LIKE 'rule:%')
+                   AND coalesce(t_reason, '') <> 'SIGNATURE_MISMATCH'),
+               count(*) FILTER (WHERE (decided_by LIKE 'engine:%' OR decided_by LIKE 'rule:%')
+                   AND coalesce(t_reason, '') <> 'SIGNATURE_MISMATCH'
+                   AND NOT (determination = expected
                             AND coalesce(reason, '') = coalesce(t_reason, '')))
         FROM ev
     """).fetchall()[0]
-    n, auto, auto_wrong, auto_wrong_det, queued, right_after = r
+    n, auto, auto_wrong, auto_wrong_det, queued, right_after, auto_ns, wrong_ns = r
     confusion = con.execute("""
         SELECT coalesce(t_reason, 'valid') AS truth, coalesce(reason, determination, 'queued')
                AS got, count(*) FROM ev
@@ -43,5 +49,42 @@ def evaluate(con: Any, truth_csv: str) -> dict[str, Any]:
     return {"lines": n, "auto_share": auto / n if n else 0,
             "auto_wrong_share": auto_wrong / auto if auto else 0,
             "auto_wrong_determination_share": auto_wrong_det / auto if auto else 0,
+            "auto_wrong_excl_sigmismatch": wrong_ns / auto_ns if auto_ns else 0,
             "queued": queued, "right_after_oracle": right_after / n if n else 0,
             "confusion": confusion}
+
+
+def oracle_review(con: Any, truth_csv: str) -> int:
+    """Decide every open queue item as the truth says (a perfect reviewer), as reviewer
+    determinations, then let the duplicate rule run again. Returns lines decided."""
+    from recallkit.verification import duplicates
+    from recallkit.verification.determine import now
+
+    con.execute("BEGIN TRANSACTION")
+    n = con.execute(f"""
+        INSERT INTO determinations (line_id, determination, reason, voter_id, decided_by,
+                                    score, evidence, supersedes, decided_at, mode)
+        SELECT q.line_id, t.expected, nullif(t.reason, ''), nullif(t.voter_id, ''),
+               'reviewer:oracle', NULL, '{{}}', cur.determination_id, ?, q.mode
+        FROM review_queue q
+        JOIN (SELECT section_id || ':' || page || ':' || line AS line_id, *
+              FROM read_csv('{truth_csv}', all_varchar = true)) t USING (line_id)
+        LEFT JOIN current_determinations cur USING (line_id)
+        WHERE q.status <> 'decided'
+    """, [now()]).fetchall()[0][0]
+    con.execute("UPDATE review_queue SET status = 'decided' WHERE status <> 'decided'")
+    duplicates.resolve(con, "full")
+    con.execute("COMMIT")
+    return n
+
+
+def accuracy(con: Any, truth_csv: str) -> float:
+    """Share of lines whose current determination and reason equal the truth."""
+    return con.execute(f"""
+        WITH t AS (SELECT section_id || ':' || page || ':' || line AS line_id, expected,
+                          nullif(reason, '') AS t_reason
+                   FROM read_csv('{truth_csv}', all_varchar = true))
+        SELECT avg(CASE WHEN d.determination = t.expected
+                         AND coalesce(d.reason, '') = coalesce(t.t_reason, '')
+                        THEN 1.0 ELSE 0.0 END)
+        FROM t LEFT JOIN current_determinations d USING (line_id)""").fetchall()[0][0]

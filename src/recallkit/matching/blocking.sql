@@ -2,12 +2,12 @@
 -- {S} = normalized entries (id, orient, ...), {V} = normalized voters.
 -- Each pass is a plain equi-join, portable to any SQL engine.
 
--- Surname-token x first-name-root keys on both sides (nickname roots make BOB meet ROBERT;
--- compound surnames give one key per token, so GARCIA meets GARCIA LOPEZ).
+-- Surname token x first name: the voter side keeps its own first name, the entry side
+-- expands to its nickname roots (BOB -> ROBERT), so the big side does not multiply.
+-- Compound surnames give one key per token, so GARCIA meets GARCIA LOPEZ.
 CREATE OR REPLACE TEMP TABLE rk_vkey AS
-SELECT voter_id, tok, root, zip
-FROM (SELECT voter_id, unnest(last_toks) AS tok, roots, zip FROM {V})
-CROSS JOIN LATERAL (SELECT unnest(roots) AS root);
+SELECT voter_id, unnest(last_toks) AS tok, first AS root, zip FROM {V}
+WHERE first IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE rk_skey AS
 SELECT DISTINCT id, orient, tok, root, zip
@@ -30,12 +30,18 @@ SELECT s.id, s.orient, v.voter_id, 3
 FROM {S} s JOIN {V} v
   ON s.last_ph = v.last_ph AND left(s.first, 1) = left(v.first, 1) AND s.zip = v.zip;
 
--- 4. surname token + first-name root anywhere in the county, only for entries that the
---    local passes found nobody for by name (movers, missing or wrong address).
+-- 4. surname token + first-name root anywhere in the county, only for entries nobody of
+--    that surname was found for at the written address (movers, wrong or no address).
+CREATE OR REPLACE TEMP TABLE rk_found_here AS
+SELECT DISTINCT p.id FROM rk_pairs p
+JOIN {S} s ON s.id = p.id AND s.orient = p.orient
+JOIN {V} v ON v.voter_id = p.voter_id
+WHERE s.house = v.house AND len(list_intersect(s.last_toks, v.last_toks)) > 0;
+
 INSERT INTO rk_pairs
 SELECT DISTINCT s.id, s.orient, v.voter_id, 4
 FROM rk_skey s JOIN rk_vkey v USING (tok, root)
-WHERE s.id NOT IN (SELECT id FROM rk_pairs WHERE pass IN (1, 3));
+WHERE s.id NOT IN (SELECT id FROM rk_found_here);
 
 CREATE OR REPLACE TEMP TABLE rk_cand AS
 SELECT id, orient, voter_id, list(DISTINCT pass ORDER BY pass) AS passes

@@ -191,7 +191,8 @@ def decide(ws: Any, line_id: str, reviewer: str, determination: str,
 
 
 def _record(ws: Any, line_id: str, reviewer: str, determination: str, reason: str | None,
-            voter_id: str | None, note: str, mode: str, action: str) -> int:
+            voter_id: str | None, note: str, mode: str, action: str,
+            resolve: bool = True) -> int:
     params = {"line_id": line_id, "determination": determination, "reason": reason,
               "voter_id": voter_id}
     with ws.transaction(f"reviewer:{reviewer}", action, params) as con:
@@ -213,7 +214,8 @@ def _record(ws: Any, line_id: str, reviewer: str, determination: str, reason: st
         con.execute("UPDATE review_queue SET status = 'decided', determination_id = ?, "
                     "lease_holder = ?, lease_expires = NULL WHERE line_id = ?",
                     [did, reviewer, line_id])
-        duplicates.resolve(con, mode)
+        if resolve:
+            duplicates.resolve(con, mode)
         params["determination_id"] = did
     return did
 
@@ -317,8 +319,14 @@ def import_decisions(ws: Any, csv_file: str | Path, actor: str) -> ImportReport:
     applied = 0
     if not problems:
         with _lock(ws):
+            modes = set()
             for lid, det, reason, vid, note, mode in todo:
-                _record(ws, lid, actor, det, reason, vid, note,
-                        mode if mode in ("sample", "full") else "full", "review_import")
+                mode = mode if mode in ("sample", "full") else "full"
+                _record(ws, lid, actor, det, reason, vid, note, mode, "review_import",
+                        resolve=False)
+                modes.add(mode)
                 applied += 1
+            for mode in sorted(modes):  # duplicates once, after every row is in
+                with ws.transaction(actor, "resolve_duplicates", {"mode": mode}) as con:
+                    duplicates.resolve(con, mode)
     return ImportReport(len(rows), applied, len(rows) - applied, tuple(problems))
