@@ -90,15 +90,14 @@ def status(ws: Workspace, today: date | None = None) -> dict[str, Any]:
             "SELECT import_id, kind, file_name, read, accepted, rejected, imported_at, "
             "replaced FROM imports ORDER BY import_id").fetchall()
     ]
-    deadlines = []
-    if p.circulation_deadline:
-        deadlines.append(("circulation_deadline", p.circulation_deadline))
-    for key, value in (p.plan.get("dates") or {}).items() if isinstance(
-            p.plan.get("dates"), dict) else []:
-        try:
-            deadlines.append((key, date.fromisoformat(str(value)[:10])))
-        except ValueError:
-            continue
+    deadlines = [("circulation_deadline", p.circulation_deadline)]
+    for d in p.plan.get("deadlines") or []:  # the timeline's dated deadlines, with cites
+        if isinstance(d, dict) and d.get("date"):
+            try:
+                deadlines.append((str(d.get("label") or d.get("name")),
+                                  date.fromisoformat(str(d["date"])[:10])))
+            except ValueError:
+                continue
     upcoming = sorted((d, k) for k, d in deadlines if d >= today)
     nxt = {"name": upcoming[0][1], "date": upcoming[0][0].isoformat(),
            "days_left": (upcoming[0][0] - today).days} if upcoming else None
