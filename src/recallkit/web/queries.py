@@ -50,41 +50,33 @@ def _as_date(value: Any) -> str | None:
 
 
 def deadlines(p: dict[str, Any] | None) -> list[dict[str, str]]:
-    """Dated milestones: the petition's own dates plus every dated step of its plan."""
+    """Dated milestones: the petition's own dates plus each dated deadline of its plan
+    (recallkit.timeline's `deadlines`: label, date, cite)."""
     if not p:
         return []
-    out = [{"what": "Petition format approved", "date": _as_date(p.get("format_approved"))},
-           {"what": "Circulation deadline", "date": _as_date(p.get("circulation_deadline"))}]
+    out = [{"what": "Petition format approved", "date": _as_date(p.get("format_approved")),
+            "cite": ""},
+           {"what": "Circulation deadline", "date": _as_date(p.get("circulation_deadline")),
+            "cite": ""}]
     if p.get("filed"):
-        out.append({"what": "Sections filed", "date": _as_date(p["filed"])})
-    seen = {(d["what"], d["date"]) for d in out}
-
-    def walk(node: Any, label: str) -> None:
-        if isinstance(node, dict):
-            when = _as_date(node.get("date") or node.get("deadline") or node.get("due"))
-            name = next((node[k] for k in ("name", "label", "event", "what", "title")
-                         if isinstance(node.get(k), str)), None)
-            if when and (name or label):
-                cite = node.get("cite") if isinstance(node.get("cite"), str) else None
-                key = (name or label, when)
-                if key not in seen:
-                    seen.add(key)
-                    out.append({"what": name or label, "date": when, "cite": cite or ""})
-                return
-            for k, v in node.items():
-                if isinstance(v, (str, date)) and _as_date(v) and k not in ("generated_at",):
-                    key = (k.replace("_", " "), _as_date(v))
-                    if key not in seen:
-                        seen.add(key)
-                        out.append({"what": key[0], "date": key[1], "cite": ""})
-                else:
-                    walk(v, k.replace("_", " "))
-        elif isinstance(node, list):
-            for v in node:
-                walk(v, label)
-
-    walk(p.get("plan"), "")
-    return sorted((d for d in out if d["date"]), key=lambda d: d["date"])
+        out.append({"what": "Sections filed", "date": _as_date(p["filed"]), "cite": ""})
+    plan = p.get("plan") or {}
+    for d in plan.get("deadlines") or [] if isinstance(plan, dict) else []:
+        if not isinstance(d, dict):
+            continue
+        when = _as_date(d.get("date") or d.get("computed"))
+        label = d.get("label") or d.get("name")
+        if when and isinstance(label, str):
+            cite = d.get("cite") if isinstance(d.get("cite"), str) else ""
+            out.append({"what": label, "date": when, "cite": cite})
+    seen: set[str] = set()
+    unique = []
+    for d in sorted((d for d in out if d["date"]), key=lambda d: d["date"]):
+        if d["date"] in seen and not d["cite"]:
+            continue  # the plan already names this date, with its citation
+        seen.add(d["date"])
+        unique.append(d)
+    return unique
 
 
 def raw_count(ws: Any) -> int:

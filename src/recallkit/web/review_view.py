@@ -75,6 +75,9 @@ def item_view(item: Any) -> dict[str, Any]:
     line = _fields_of(transcription)
     candidates = []
     for c in raw.get("candidates") or []:
+        c = _plain(c)
+        if isinstance(c.get("voter"), dict):  # the voter's registration, beside the scores
+            c = {**c["voter"], **{k: v for k, v in c.items() if k != "voter"}}
         cf = _fields_of(c)
         components = _get(c, "components") or {}
         candidates.append({
@@ -101,15 +104,27 @@ def item_view(item: Any) -> dict[str, Any]:
         "has_image": bool(_get(transcription, "signature_image")),
         "notes": _get(transcription, "notes"),
         "section_id": _get(transcription, "section_id"),
+        "section": {k: str(v) for k, v in (_plain(raw.get("section")) or {}).items()
+                    if k in ("county", "date_filed", "circulated_from", "circulated_to")
+                    and v is not None},
         "lease_expires": str(raw.get("lease_expires") or ""),
         "candidates": candidates,
     }
 
 
+UNDO_KEY = "u"
+
+
 def keys() -> list[dict[str, str | None]]:
     """The one-key decisions, from the review library (the terminal queue uses the same)."""
     table = library.get("review_keys")
-    return [{"key": k, "determination": d, "reason": r} for k, (d, r) in table.items()]
+    return [{"key": k, "determination": d, "reason": r} for k, (d, r) in table.items()
+            if k != UNDO_KEY]
+
+
+def next_key() -> str:
+    """'n' asks for the next line, unless the library uses 'n' for a decision (then 'N')."""
+    return "N" if "n" in library.get("review_keys") else "n"
 
 
 REASON_LABELS = {

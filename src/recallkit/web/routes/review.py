@@ -19,7 +19,7 @@ from ..auth import require
 from ..errors import WebError
 from ..pages import record, render, writer
 from ..permissions import User
-from ..review_view import REASON_LABELS, item_view, keys
+from ..review_view import REASON_LABELS, item_view, keys, next_key
 
 router = APIRouter()
 
@@ -101,7 +101,8 @@ def _screen(request: Request, data: dict[str, Any], status: int = 200) -> Respon
     template = "_review_item.html" if partial else "review.html"
     return render(request, template, status_code=status, partial=partial, item=data.get("item"),
                   decided=data.get("decided"), undone=data.get("undone"),
-                  released=data.get("released"), keys=keys(), labels=REASON_LABELS)
+                  released=data.get("released"), keys=keys(), next_key=next_key(),
+                  labels=REASON_LABELS)
 
 
 @router.get("/review")

@@ -1,0 +1,160 @@
+"""Server time per review action (p50/p95) on a synthetic Los Angeles-scale workspace.
+
+Scale (defaults, about LA County 2022): 5,700,000 voters, 716,000 signature lines, of
+which 700,000 already have an engine determination and 16,000 wait in the review queue
+with 3 candidate voters each. The workspace is generated with SQL (no names that exist).
+
+Timing is the app's own `Server-Timing` header: from the request entering the app to the
+response leaving it, including the wait for the single writer thread and the library
+calls. Several reviewers work at once (threads), as in an office.
+
+    .venv/bin/python benchmarks/review_latency.py [--voters N] [--lines N] [--queue N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from recallkit.web import library
+from recallkit.web.app import create_app
+from recallkit.web.users import add_user
+from recallkit.workspace import create_workspace
+
+PASSWORD = "benchmark password"
+
+
+def build(path: Path, voters: int, lines: int, queue: int) -> None:
+    ws = create_workspace(path, rules="ca-local", jurisdiction="Synthetic County",
+                          office="Supervisor", officer="Synthetic Officer", measure=voters,
+                          format_approved=date(2026, 1, 5), counties=["Synthetic"],
+                          actor="bench")
+    con = ws.con
+    t = time.perf_counter()
+    con.execute(f"""INSERT INTO voters (voter_id, first_name, last_name, residence_address,
+        city, zip, county, registration_date, status)
+        SELECT 'V' || i, 'FIRST' || (i % 5000), 'LAST' || (i % 90000),
+               (100 + i % 9000) || ' MAIN ST', 'CITY' || (i % 88),
+               lpad((90001 + i % 900)::VARCHAR, 5, '0'),
+               'Synthetic', DATE '2000-01-01' + (i % 8000)::INTEGER, 'active'
+        FROM range({voters}) r(i)""")
+    con.execute(f"""INSERT INTO sections (section_id, county, pages, signature_lines,
+        declaration_signed, date_filed)
+        SELECT 'S' || s, 'Synthetic', 10, 100, TRUE, DATE '2026-05-01'
+        FROM range({(lines + 99) // 100}) r(s)""")
+    con.execute(f"""INSERT INTO signatures (line_id, section_id, page, line, printed_name,
+        residence_address, city, zip, has_signature)
+        SELECT 'S' || (i // 100) || ':' || (1 + (i % 100) // 10) || ':' || (1 + i % 10),
+               'S' || (i // 100), 1 + (i % 100) // 10, 1 + i % 10,
+               'FIRST' || (i % 5000) || ' LAST' || (i % 90000), (100 + i % 9000) || ' MAIN',
+               'CITY' || (i % 88), lpad((90001 + i % 900)::VARCHAR, 5, '0'), TRUE
+        FROM range({lines}) r(i)""")
+    decided = lines - queue
+    con.execute(f"""INSERT INTO determinations (line_id, determination, reason, voter_id,
+        decided_by, score, evidence, decided_at, mode)
+        SELECT line_id, 'valid', NULL, NULL, 'engine:1', 0.99, '{{}}', now(), 'full'
+        FROM signatures ORDER BY line_id LIMIT {decided}""")
+    con.execute(f"""INSERT INTO review_queue (line_id, mode, reason_hint, priority, queued_at)
+        SELECT line_id, 'full', 'SIGNATURE_MISMATCH', random(), now()
+        FROM signatures ORDER BY line_id DESC LIMIT {queue}""")
+    con.execute(f"""INSERT INTO match_candidates
+        SELECT 1, q.line_id, 'V' || ((hash(q.line_id) + k) % {voters}), k + 1, 0.7 - k * 0.1,
+               '{{"name": 0.8, "address": 0.6}}'
+        FROM review_queue q, range(3) r(k)""")
+    con.execute("UPDATE petition SET stage = 'verifying'")
+    for n in range(8):
+        add_user(ws, f"rev{n}", "reviewer", PASSWORD, actor="bench")
+    ws.close()
+    print(f"built workspace in {time.perf_counter() - t:.1f}s", file=sys.stderr)
+
+
+def server_ms(response) -> float:
+    m = re.search(r"app;dur=([0-9.]+)", response.headers.get("server-timing", ""))
+    return float(m.group(1)) if m else float("nan")
+
+
+def reviewer(app, name: str, actions: int, timings: dict[str, list[float]],
+             lock: threading.Lock) -> None:
+    c = TestClient(app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    r = c.post("/api/login", json={"username": name, "password": PASSWORD},
+               headers={"X-CSRF-Token": token})
+    token = r.json()["csrf_token"]
+    h = {"X-CSRF-Token": token}
+    local: dict[str, list[float]] = {"next": [], "decide+next": [], "undo": [], "page": []}
+    r = c.post("/api/review/next", headers=h)
+    local["next"].append(server_ms(r))
+    item = r.json()["item"]
+    for i in range(actions):
+        if item is None:
+            break
+        r = c.post(f"/api/review/items/{item['line_id']}/decision", json={"key": "v"},
+                   headers=h)
+        local["decide+next"].append(server_ms(r))
+        if i % 5 == 4:
+            r = c.post("/api/review/undo", headers=h)
+            local["undo"].append(server_ms(r))
+            item = r.json()["item"]
+            continue
+        if i % 10 == 0:
+            local["page"].append(server_ms(c.get("/review")))
+        item = r.json()["item"]
+    with lock:
+        for k, v in local.items():
+            timings[k].extend(v)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--voters", type=int, default=5_700_000)
+    ap.add_argument("--lines", type=int, default=716_000)
+    ap.add_argument("--queue", type=int, default=16_000)
+    ap.add_argument("--reviewers", type=int, default=4)
+    ap.add_argument("--actions", type=int, default=100, help="decisions per reviewer")
+    args = ap.parse_args()
+
+    if not library.available("lease_next"):
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        from web.fixture_ws import install_fake_review
+
+        install_fake_review()
+        engine = "test stand-in for the review library (recallkit.verification.review absent)"
+    else:
+        engine = "recallkit.verification.review"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ws"
+        build(path, args.voters, args.lines, args.queue)
+        app = create_app(path, secret_key="bench")
+        timings: dict[str, list[float]] = {"next": [], "decide+next": [], "undo": [],
+                                           "page": []}
+        lock = threading.Lock()
+        with TestClient(app):
+            threads = [threading.Thread(target=reviewer,
+                                        args=(app, f"rev{n}", args.actions, timings, lock))
+                       for n in range(args.reviewers)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    print(f"review latency: {args.voters:,} voters, {args.lines:,} lines, "
+          f"{args.queue:,} queued, {args.reviewers} reviewers at once; review calls: {engine}")
+    print(f"{'action':<14}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
+    for k, v in timings.items():
+        if not v:
+            continue
+        v = sorted(v)
+        p95 = v[min(len(v) - 1, int(round(0.95 * (len(v) - 1))))]
+        print(f"{k:<14}{len(v):>6}{statistics.median(v):>10.1f}{p95:>10.1f}{v[-1]:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
