@@ -136,7 +136,9 @@ def build(tmp_path, lines=LINES, filler_lines: int = 60):
     _insert(con, "voters", ["voter_id", "first_name", "middle_name", "last_name",
                             "name_suffix", "residence_address", "city", "zip", "county",
                             "registration_date", "status", "status_date"], VOTERS + filler)
-    con.execute("INSERT INTO voter_history VALUES ('V13', '77 OLD ADDRESS ST', 'TORRANCE', "
+    con.execute("INSERT INTO voter_history (voter_id, residence_address, city, zip, county, "
+                "status, valid_from, valid_to, source_row) VALUES ('V13', '77 OLD ADDRESS ST', "
+                "'TORRANCE', "
                 "'90501', 'Los Angeles', 'active', '2010-01-01', '2022-04-01', 1)")
     con.executemany(
         "INSERT INTO sections (section_id, county, pages, signature_lines, declaration_signed, "

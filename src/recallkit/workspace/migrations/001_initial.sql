@@ -66,6 +66,7 @@ CREATE TABLE voter_history (
     status            VARCHAR,
     valid_from        DATE,
     valid_to          DATE,
+    extra             JSON,
     source_row        BIGINT
 );
 
