@@ -1,7 +1,7 @@
 """The voter file seen from the petition generator: who can sign with which outcome.
 
 The voter file is read once into DuckDB (only the columns needed to pick signers),
-each voter gets a row number in voter_id order (so picks are deterministic for a
+each voter gets a row number, its place in the file (so picks are deterministic for a
 seed), and the pools are SQL predicates that mirror the rules in data-formats.md:
 CANCELLED only when cancelled before circulation began, REGISTERED_LATE only when
 registered after the section's circulation ended, an inactive voter still counts.
@@ -26,6 +26,29 @@ DETAIL_COLUMNS = (
 )
 
 
+PICK_COLUMNS = ("first_name", "last_name", "zip", "county", "status", "registration_date",
+                "status_date")
+
+
+def _batches(path: Path, columns: tuple[str, ...]):
+    """Record batches of the named columns, all as text, in file order."""
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=32 << 20),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(columns),
+                column_types={c: pa.string() for c in columns},
+                strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, KeyError) as exc:
+        raise ValueError(
+            f"{path}: cannot read the voter file as a canonical voters.csv ({exc})"
+        ) from None
+    yield from reader
+
+
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -36,51 +59,43 @@ class VoterFile:
     path: Path
     home: str
     rows: int
-    table: pa.Table
     _tokens: bool = False
 
     @classmethod
     def open(cls, path: Path, county: str | None) -> VoterFile:
-        """Read the columns the generator needs with pyarrow (fast, multi-threaded, in file
-        order), then index them in DuckDB; a voter's row number is its place in the file."""
-        try:
-            table = pacsv.read_csv(
-                path,
-                convert_options=pacsv.ConvertOptions(
-                    include_columns=list(DETAIL_COLUMNS),
-                    column_types={c: pa.string() for c in DETAIL_COLUMNS},
-                    strings_can_be_null=False,
-                ),
-                read_options=pacsv.ReadOptions(block_size=16 << 20),
-            )
-        except (pa.ArrowInvalid, KeyError) as exc:
-            raise ValueError(
-                f"{path}: cannot read the voter file as a canonical voters.csv ({exc})"
-            ) from None
-        table = table.append_column("rn", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+        """Stream the file once with pyarrow (multi-threaded, in file order) and keep only
+        the few columns that pick signers, indexed in DuckDB; a voter's row number is its
+        place in the file. Full rows are read again later, for the chosen voters only."""
         con = duckdb.connect()
         con.execute("SET preserve_insertion_order = false")
         con.execute("SET enable_progress_bar = false")
-        con.register("f", table)
         con.execute(
-            """CREATE TABLE v AS SELECT rn,
-                   strip_accents(upper(first_name)) AS first_up,
-                   string_split(strip_accents(upper(replace(last_name, '-', ' '))), ' ')
-                       AS last_toks,
-                   left(zip, 5) AS zip5, county, lower(status) AS status,
-                   TRY_CAST(registration_date AS DATE) AS reg,
-                   TRY_CAST(status_date AS DATE) AS sd
-               FROM f"""
+            """CREATE TABLE v (rn BIGINT, first_up VARCHAR, last_toks VARCHAR[], zip5 VARCHAR,
+                               county VARCHAR, status VARCHAR, reg DATE, sd DATE)"""
         )
-        con.unregister("f")
+        offset = 0
+        for batch in _batches(path, PICK_COLUMNS):
+            chunk = pa.Table.from_batches([batch]).append_column(
+                "rn", pa.array(np.arange(offset, offset + batch.num_rows, dtype=np.int64)))
+            offset += batch.num_rows
+            con.register("chunk", chunk)
+            con.execute(
+                """INSERT INTO v SELECT rn,
+                       strip_accents(upper(first_name)),
+                       string_split(strip_accents(upper(replace(last_name, '-', ' '))), ' '),
+                       left(zip, 5), county, lower(status),
+                       TRY_CAST(registration_date AS DATE), TRY_CAST(status_date AS DATE)
+                   FROM chunk"""
+            )
+            con.unregister("chunk")
         if county is None:
             county = con.execute(
                 "SELECT county FROM v GROUP BY county ORDER BY count(*) DESC, county LIMIT 1"
             ).fetchone()[0]
-        return cls(con, path, county, table.num_rows, table)
+        return cls(con, path, county, offset)
 
     def pool(self, where: str, params: list) -> np.ndarray:
-        """Row numbers of the voters matching a condition, in voter_id order."""
+        """Row numbers of the voters matching a condition, in file order."""
         res = self.con.execute(
             f"SELECT rn FROM v WHERE {where} ORDER BY rn", params
         ).fetchnumpy()
@@ -120,10 +135,19 @@ class VoterFile:
         return out
 
     def details(self, rns: np.ndarray) -> tuple[np.ndarray, dict[str, list]]:
-        """Full rows for the given row numbers: sorted unique row numbers and columns."""
+        """Full rows for the given row numbers (a second streaming pass over the file):
+        sorted unique row numbers and their columns as lists."""
         want = np.unique(rns)
-        rows = self.table.take(pa.array(want))
-        return want, {c: rows.column(c).to_pylist() for c in DETAIL_COLUMNS}
+        parts = []
+        offset = 0
+        for batch in _batches(self.path, DETAIL_COLUMNS):
+            lo, hi = np.searchsorted(want, [offset, offset + batch.num_rows])
+            if hi > lo:
+                parts.append(batch.take(pa.array(want[lo:hi] - offset)))
+            offset += batch.num_rows
+        rows = pa.Table.from_batches(parts) if parts else None
+        return want, {c: (rows.column(c).to_pylist() if rows is not None else [])
+                      for c in DETAIL_COLUMNS}
 
     def history(self, path: Path, voter_ids: list[str], before: date) -> dict[str, tuple]:
         """An address each voter left before `before` (registration history), if any."""
