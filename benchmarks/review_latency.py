@@ -77,12 +77,13 @@ def build(path: Path, voters: int, lines: int, queue: int) -> None:
     print(f"built workspace in {time.perf_counter() - t:.1f}s", file=sys.stderr)
 
 
-def server_ms(response) -> float:
-    m = re.search(r"app;dur=([0-9.]+)", response.headers.get("server-timing", ""))
-    return float(m.group(1)) if m else float("nan")
+def server_ms(response) -> tuple[float, float, float]:
+    """(app, queue, db) milliseconds from the Server-Timing header."""
+    found = dict(re.findall(r"(\w+);dur=([0-9.]+)", response.headers.get("server-timing", "")))
+    return tuple(float(found.get(k, "nan")) for k in ("app", "queue", "db"))  # type: ignore
 
 
-def reviewer(app, name: str, actions: int, timings: dict[str, list[float]],
+def reviewer(app, name: str, actions: int, timings: dict[str, list[tuple[float, float, float]]],
              lock: threading.Lock) -> None:
     c = TestClient(app)
     token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
@@ -90,7 +91,8 @@ def reviewer(app, name: str, actions: int, timings: dict[str, list[float]],
                headers={"X-CSRF-Token": token})
     token = r.json()["csrf_token"]
     h = {"X-CSRF-Token": token}
-    local: dict[str, list[float]] = {"next": [], "decide+next": [], "undo": [], "page": []}
+    local: dict[str, list[tuple[float, float, float]]] = {
+        "next": [], "decide+next": [], "undo": [], "page": []}
     r = c.post("/api/review/next", headers=h)
     local["next"].append(server_ms(r))
     item = r.json()["item"]
@@ -134,8 +136,8 @@ def main() -> None:
         path = Path(tmp) / "ws"
         build(path, args.voters, args.lines, args.queue)
         app = create_app(path, secret_key="bench")
-        timings: dict[str, list[float]] = {"next": [], "decide+next": [], "undo": [],
-                                           "page": []}
+        timings: dict[str, list[tuple[float, float, float]]] = {
+            "next": [], "decide+next": [], "undo": [], "page": []}
         lock = threading.Lock()
         with TestClient(app):
             threads = [threading.Thread(target=reviewer,
@@ -147,13 +149,21 @@ def main() -> None:
                 t.join()
     print(f"review latency: {args.voters:,} voters, {args.lines:,} lines, "
           f"{args.queue:,} queued, {args.reviewers} reviewers at once; review calls: {engine}")
-    print(f"{'action':<14}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
-    for k, v in timings.items():
-        if not v:
+    print("server time per action (ms): app = whole request, of which queue = waiting for")
+    print("the single writer and db = the library calls on it")
+    print(f"{'action':<14}{'n':>5}{'app p50':>9}{'app p95':>9}{'app max':>9}"
+          f"{'queue p95':>11}{'db p50':>8}{'db p95':>8}")
+    for k, rows in timings.items():
+        if not rows:
             continue
-        v = sorted(v)
-        p95 = v[min(len(v) - 1, int(round(0.95 * (len(v) - 1))))]
-        print(f"{k:<14}{len(v):>6}{statistics.median(v):>10.1f}{p95:>10.1f}{v[-1]:>10.1f}")
+        app_ms, queue_ms, db_ms = (sorted(col) for col in zip(*rows, strict=True))
+        print(f"{k:<14}{len(rows):>5}{statistics.median(app_ms):>9.1f}{pct(app_ms, 95):>9.1f}"
+              f"{app_ms[-1]:>9.1f}{pct(queue_ms, 95):>11.1f}{statistics.median(db_ms):>8.1f}"
+              f"{pct(db_ms, 95):>8.1f}")
+
+
+def pct(values: list[float], p: int) -> float:
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from .auth import RateLimiter, Sessions
 from .permissions import check_routes
 from .routes import observe, petition, public, review, session, users
 from .users import accounts
-from .writer import Writer, release_serving_lock, take_serving_lock
+from .writer import Writer, release_serving_lock, take_serving_lock, writer_timing
 
 HERE = Path(__file__).parent
 SECRET_FILE = ".web-secret"
@@ -92,9 +92,15 @@ def create_app(ws_path: str | Path, *, secret_key: str | None = None,
     @app.middleware("http")
     async def _envelope(request: Request, call_next: Callable[..., Any]) -> Response:
         started = time.perf_counter()
-        response: Response = await call_next(request)
+        timing = [0.0, 0.0]
+        token = writer_timing.set(timing)
+        try:
+            response: Response = await call_next(request)
+        finally:
+            writer_timing.reset(token)
         elapsed = (time.perf_counter() - started) * 1000
-        response.headers["Server-Timing"] = f"app;dur={elapsed:.2f}"
+        response.headers["Server-Timing"] = (
+            f"app;dur={elapsed:.2f}, queue;dur={timing[0]:.2f}, db;dur={timing[1]:.2f}")
         for k, v in _SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
         if not request.url.path.startswith("/static/"):

@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,9 @@ from .errors import WebError, from_library
 T = TypeVar("T")
 
 SERVING_FILE = ".serving"
+
+#: Per request: [ms waiting for the writer, ms working on it] (the Server-Timing header).
+writer_timing: ContextVar[list[float] | None] = ContextVar("writer_timing", default=None)
 
 
 class Writer:
@@ -71,12 +75,28 @@ class Writer:
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `fn(ws, *args, **kwargs)` on the writer thread without blocking the loop."""
         self._check_idle()
+        timing = writer_timing.get()
+        queued = time.perf_counter()
+        work: list[float] = []
+
+        def timed(ws: Any) -> T:
+            started = time.perf_counter()
+            try:
+                return fn(ws, *args, **kwargs)
+            finally:
+                work.append(started - queued)
+                work.append(time.perf_counter() - started)
+
         try:
-            return await asyncio.wrap_future(self.submit(fn, *args, **kwargs))
+            return await asyncio.wrap_future(self._pool.submit(timed, self.ws))
         except WebError:
             raise
         except Exception as exc:
             raise from_library(exc) from exc
+        finally:
+            if timing is not None and work:
+                timing[0] += work[0] * 1000
+                timing[1] += work[1] * 1000
 
     def close(self) -> None:
         def _close(ws: Any) -> None:
