@@ -65,5 +65,6 @@ SELECT id, orient, voter_id, passes,
          WHEN s_unit = v_unit THEN 1 ELSE 0 END AS unit,
     round(first_jw, 3) AS first_jw, round(last_jw, 3) AS last_jw,
     round(street_jw, 3) AS street_jw,
+    left(s_first, 1) = left(v_first, 1) AS first_initial_same,
     v_first AS v_first_name, v_key AS v_last_key
 FROM c;

@@ -62,6 +62,11 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float,
                    1 / (1 + any_value(sum_odds)) AS p_none,
                    count(*) AS candidates,
                    count(*) FILTER (WHERE excluded) AS excluded,
+                   -- an excluded housemate with the same initial (or middle name) may be
+                   -- the signer under a nickname no table knows (KIKE = ENRIQUE): a person
+                   -- decides, the engine does not say "not registered"
+                   bool_or(excluded AND first = 0 AND last >= 3 AND house = 2
+                           AND (first_initial_same OR mid = 1)) AS doubtful,
                    list(struct_pack(voter_id := voter_id, rank := rnk, score := round(score, 3),
                         excluded := excluded_why, orient := orient, passes := passes,
                         first := first, last := last, mid := mid, house := house,
@@ -78,7 +83,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float,
                coalesce(a.p_none, 1) AS p_none, coalesce(a.candidates, 0) AS candidates,
                coalesce(a.excluded, 0) AS excluded, a.top,
                CASE WHEN a.voter_id IS NOT NULL AND a.p_best >= 1 - {epsilon!r} THEN 'match'
-                    WHEN coalesce(a.p_none, 1) >= 1 - {epsilon!r} THEN 'none'
+                    WHEN coalesce(a.p_none, 1) >= 1 - {epsilon!r}
+                         AND NOT coalesce(a.doubtful, FALSE) THEN 'none'
                     ELSE 'review' END AS status
         FROM (SELECT DISTINCT id FROM {entries}) e LEFT JOIN agg a USING (id)
     """)

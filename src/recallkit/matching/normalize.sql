@@ -27,12 +27,16 @@ CREATE OR REPLACE TEMP MACRO rk_is_suffix(t) AS
 -- Surname particles: kept in the concatenated key (DE LA CRUZ = DELACRUZ), dropped from
 -- the token set so that CRUZ alone still overlaps.
 CREATE OR REPLACE TEMP MACRO rk_is_particle(t) AS
-    t IN ('DE', 'LA', 'DEL', 'LOS', 'LAS', 'VAN', 'VON', 'DER', 'DEN', 'DA', 'DOS', 'DAS',
-          'DI', 'DU', 'LE', 'Y', 'E', 'ST', 'SAINT', 'MC', 'MAC', 'BIN', 'BEN', 'AL', 'EL');
+    t IN ('DE', 'LA', 'DEL', 'LOS', 'LAS', 'VAN', 'VON', 'DER', 'DEN', 'DOS', 'DAS',
+          'Y', 'E', 'ST', 'SAINT', 'MC', 'MAC');
+-- Not particles: LE, DA, DU, DI, AL, BEN … are whole surnames in Vietnamese, Chinese,
+-- Arabic and Hebrew names (LE VAN ANH is Mr. Le).
 
+-- Surname tokens without particles; when only particles remain, all tokens are kept.
 CREATE OR REPLACE TEMP MACRO rk_surname_tokens(toks) AS
-    list_filter(toks, lambda t: NOT rk_is_particle(t) AND NOT rk_is_suffix(t)
-                                AND length(t) > 1);
+    coalesce(nullif(list_filter(toks, lambda t: NOT rk_is_particle(t) AND NOT rk_is_suffix(t)
+                                               AND length(t) > 1), []),
+             list_filter(toks, lambda t: NOT rk_is_suffix(t) AND length(t) > 1));
 
 -- Marks a transcriber uses for what could not be read.
 CREATE OR REPLACE TEMP MACRO rk_unreadable(s) AS
