@@ -148,10 +148,10 @@ def generate_petition(
     first_c, middle_c, last_c, suffix_c = (cols[c] for c in ("first_name", "middle_name",
                                                              "last_name", "name_suffix"))
     id_c = cols["voter_id"]
-    place_c = [cols[c] for c in ("house_number", "house_fraction", "street_predirection",
-                                 "street_name", "street_type", "street_postdirection",
-                                 "unit_type", "unit_number", "city")]
-    zip_c = cols["zip"]
+    h_c, fr_c, pre_c, st_c, ty_c, post_c, ut_c, un_c, city_c, zip_c = (
+        cols[c] for c in ("house_number", "house_fraction", "street_predirection",
+                          "street_name", "street_type", "street_postdirection", "unit_type",
+                          "unit_number", "city", "zip"))
 
     unreg = unregistered_people(vf, [row(r) for r in nr_anchor], seed, upper)
     am_ids = [row(int(voter[i]))["voter_id"] for i in am_rows]
@@ -185,7 +185,8 @@ def generate_petition(
             j = line_idx[i]
             vid = id_c[j]
             person = Person(first_c[j], middle_c[j], last_c[j], suffix_c[j])
-            place = Place(*(c[j] for c in place_c), zip_c[j][:5])
+            place = Place(h_c[j], fr_c[j], pre_c[j], st_c[j], ty_c[j], post_c[j], ut_c[j],
+                          un_c[j], city_c[j], zip_c[j][:5])
             name = write_name(person, prng, style, accents=True)
             res, city, zip_ = write_address(place, prng, style, alt.get(place.zip, ()))
             if code == "ADDRESS_MISMATCH":
