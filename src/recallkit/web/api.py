@@ -163,9 +163,17 @@ async def progress(request: Request, user: User = Depends(require("progress.view
     return ok({"job": job, "progress": data})
 
 
+class CertifyIn(BaseModel):
+    official: str = ""
+    official_title: str = "Elections Official"
+
+
 @router.post("/certify")
-async def certify(request: Request, user: User = Depends(require("certify"))) -> Response:
-    result = await writer(request).run(library.call("certify"), actor=user.actor)
+async def certify(request: Request, body: CertifyIn,
+                  user: User = Depends(require("certify"))) -> Response:
+    result = await writer(request).run(library.call("certify"), user.username,
+                                       official=body.official.strip(),
+                                       official_title=body.official_title.strip())
     record(request, user, "certified")
     return ok({"certificate": result}, status=201)
 

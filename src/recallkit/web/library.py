@@ -33,14 +33,14 @@ CALLS: dict[str, str] = {
     "release": "recallkit.verification.review:release",
     "queue_stats": "recallkit.verification.review:queue_stats",
     "review_keys": "recallkit.verification.review:KEYS",
-    "certify": "recallkit.reports.certificate:certify",
+    "certify": "recallkit.reports.certify:certify",
 }
 
 _WHAT = {
     "recallkit.workspace": "the workspace",
     "recallkit.verification.stages": "the verification stages",
     "recallkit.verification.review": "the review queue",
-    "recallkit.reports.certificate": "the certificate",
+    "recallkit.reports.certify": "certification",
     "recallkit.sampling": "sampling",
 }
 

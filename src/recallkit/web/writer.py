@@ -42,11 +42,11 @@ class Writer:
         self.ws: Any = self._pool.submit(opener).result()
         self.job: Job | None = None
 
-    def start_job(self, kind: str, actor: str, fn: Callable[..., Any], *args: Any,
+    def start_job(self, kind: str, started_by: str, fn: Callable[..., Any], *args: Any,
                   **kwargs: Any) -> Job:
         """Run a long stage on the writer thread; other calls answer 503 until it ends."""
         self._check_idle()
-        self.job = Job(kind, actor, datetime.now(UTC), self.submit(fn, *args, **kwargs),
+        self.job = Job(kind, started_by, datetime.now(UTC), self.submit(fn, *args, **kwargs),
                        {k: v for k, v in kwargs.items() if isinstance(v, (str, int))})
         return self.job
 

@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from recallkit.cli.common import to_jsonable
+
 from .. import library, queries
 from ..auth import require
 from ..errors import WebError
@@ -106,6 +108,10 @@ async def seed_check(request: Request, dice: str = Form(""),
                      user: User = Depends(require("sample.seed"))) -> Response:
     """Show the seed back before anything is written: people read it aloud and confirm."""
     status = await writer(request).run(queries.seed_status)
+    if status is not None:
+        return render(request, "seed.html", status=status, seed=None, status_code=409,
+                      message="The seed is already locked; it cannot be changed (docs/sampling:"
+                              " the seed is recorded before any draw and locked afterwards).")
     try:
         seed = seed_from_dice(dice)
         library.call("validate_seed")(seed)
@@ -173,8 +179,25 @@ async def certify_page(request: Request,
 
 
 @router.post("/certify")
-async def certify(request: Request, user: User = Depends(require("certify"))) -> Response:
-    result = await writer(request).run(library.call("certify"), actor=user.actor)
+async def certify(request: Request, official: str = Form(""),
+                  official_title: str = Form("Elections Official"),
+                  user: User = Depends(require("certify"))) -> Response:
+    # The certificate names the supervisor's account; reports.certify checks its role.
+    result = await writer(request).run(library.call("certify"), user.username,
+                                       official=official.strip(),
+                                       official_title=official_title.strip())
     data = await writer(request).run(queries.overview)
     record(request, user, "certified")
-    return render(request, "certify.html", o=data, result=result, available=True)
+    return render(request, "certify.html", o=data, result=to_jsonable(result), available=True)
+
+
+@router.get("/reports/{name}")
+async def report_file(request: Request, name: str,
+                      user: User = Depends(require("petition.view"))) -> Response:
+    """A file the workspace wrote under WS/reports/ (the certificate HTML and PDF)."""
+    folder = (request.app.state.ws_path / "reports").resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder or not path.is_file():
+        raise WebError(404, "not_found", "There is no such report file.")
+    record(request, user, "report file", name=name)
+    return FileResponse(path, filename=path.name)

@@ -1,0 +1,56 @@
+"""Supervisor stages through the web: seed checks, sample, verification job, certificate."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from .conftest import login
+
+
+def test_seed_check_shows_the_seed_back_without_writing(client: TestClient) -> None:
+    token = login(client, "sam")
+    client.app.state.writer.call(lambda ws: ws.con.execute("DELETE FROM sample_draws"))
+    r = client.post("/seed/check", data={"dice": "1 2 3", "csrf_token": token})
+    assert r.status_code == 400 and "at least 20" in r.text
+    r = client.post("/seed/check", data={"dice": "12345 67890\n12345 67890 1",
+                                         "csrf_token": token})
+    assert r.status_code == 200 and "123456789012345678901" in r.text
+    assert client.app.state.writer.call(
+        lambda ws: ws.con.execute("SELECT count(*) FROM sample_draws").fetchone()[0]) == 0
+
+
+def test_a_locked_seed_cannot_be_replaced(client: TestClient) -> None:
+    token = login(client, "sam")
+    r = client.post("/seed/check", data={"dice": "1" * 25, "csrf_token": token})
+    assert r.status_code == 409 and "already locked" in r.text
+    r = client.post("/api/sample", json={"dice": "12a"}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 400 and "only the digits" in r.json()["error"]["message"]
+
+
+def test_certify_answers_with_a_sentence(client: TestClient) -> None:
+    token = login(client, "sam")
+    r = client.post("/certify", data={"official": "Dean Logan", "csrf_token": token})
+    assert r.status_code in (200, 400, 409), r.text[:500]
+    if r.status_code == 200:
+        assert "Certified" in r.text
+        link = r.text.split('href="/reports/')[1].split('"')[0]
+        assert client.get(f"/reports/{link}").status_code == 200
+    else:
+        assert "Something went wrong" not in r.text
+
+
+def test_report_files_stay_inside_the_workspace(client: TestClient) -> None:
+    login(client, "sam")
+    assert client.get("/reports/..%2Fpetition.duckdb").status_code == 404
+    assert client.get("/reports/nothing.pdf").status_code == 404
+
+
+def test_verification_runs_as_a_job(client: TestClient) -> None:
+    token = login(client, "sam")
+    r = client.post("/api/verify", json={"mode": "sample"}, headers={"X-CSRF-Token": token})
+    assert r.status_code in (202, 501), r.text
+    if r.status_code == 202:
+        client.app.state.writer.job.future.result(timeout=60)
+        body = client.get("/api/progress").json()
+        assert body["job"]["state"] in ("done", "failed")
+        assert "progress" in body
