@@ -19,10 +19,11 @@ from typing import Any
 
 DEMO_SEED = "3917402885163309471526"  # 22 dice digits, as a public ceremony would produce
 DEMO_ACTOR = "demo"
-# The demo petition follows the Gascón calendar: format approved 2021-05-20, 160 days.
-FORMAT_APPROVED = date(2021, 5, 20)
-CIRCULATION_FROM = date(2021, 5, 21)
-CIRCULATION_TO = date(2021, 10, 27)
+# The demo follows the 2022 Gascón recall calendar: format approved 2022-01-27, filed
+# 2022-07-06 (160 days, EC 11220(a)(5)); the synthetic county is shaped around it.
+FORMAT_APPROVED = date(2022, 1, 27)
+CIRCULATION_FROM = date(2022, 1, 27)
+CIRCULATION_TO = date(2022, 7, 6)
 SIMULATED_REVIEWER = "simulated-reviewer (ground truth)"
 
 
