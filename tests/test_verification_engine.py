@@ -225,3 +225,14 @@ def test_export_view_has_auditor_columns(verified):
     for c in ("section_id", "page", "line", "determination", "reason", "voter_id",
               "decided_by", "score"):
         assert c in cols
+
+
+def test_full_count_counts_valid_lines(verified):
+    from recallkit.verification.fullcount import run_full_count
+
+    ws, _ = verified
+    fc = run_full_count(ws, "test", force=True)
+    expected_valid = ws.con.execute("SELECT count(*) FROM current_determinations "
+                                    "WHERE determination = 'valid'").fetchall()[0][0]
+    assert fc.valid == expected_valid and fc.required == ws.petition.required
+    assert fc.outcome in ("in_progress", "insufficient")
