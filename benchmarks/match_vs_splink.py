@@ -1,0 +1,153 @@
+"""recallkit's matcher vs Splink 5 (DuckDB) on the same synthetic county and petition.
+
+    .venv/bin/pip install 'splink>=5,<6'     # the 'bench' extra
+    .venv/bin/python benchmarks/match_vs_splink.py [--voters 1000000 --signatures 125000]
+
+The task is the voter link: for each petition line, which voter signed it (or nobody).
+Truth comes from truth.csv (voter_id per line, empty when the signer is not registered).
+Both tools link at posterior match probability ≥ 0.5, best candidate per line.
+
+Splink gets a head start: it is fed recallkit's normalized fields (first name, surname
+key, house number, street key, ZIP, city), because it cannot parse a handwritten
+"printed name" itself; its time excludes that normalization, ours includes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from recallkit.matching import match_entries, normalize
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def load(con: duckdb.DuckDBPyConnection, data: Path) -> None:
+    con.execute((Path(normalize.__file__).parents[1] / "workspace" / "migrations" /
+                 "001_initial.sql").read_text())
+    con.execute(f"""INSERT INTO voters BY NAME SELECT voter_id, first_name, middle_name,
+        last_name, name_suffix, residence_address, city, zip, county,
+        try_cast(registration_date AS DATE) AS registration_date, status
+        FROM read_csv('{data / 'voters.csv'}', all_varchar = true)""")
+    con.execute(f"""CREATE TABLE entries AS SELECT section_id || ':' || page || ':' || line
+        AS id, printed_name, residence_address, city, zip
+        FROM read_csv('{data / 'signatures.csv'}', all_varchar = true)
+        WHERE struck <> 'true'""")
+    con.execute(f"""CREATE TABLE truth AS SELECT section_id || ':' || page || ':' || line
+        AS id, nullif(voter_id, '') AS voter_id
+        FROM read_csv('{data / 'truth.csv'}', all_varchar = true)""")
+
+
+def scores(con: duckdb.DuckDBPyConnection, links: str) -> tuple[float, float, float]:
+    tp, pred, true = con.execute(f"""
+        SELECT count(*) FILTER (WHERE l.voter_id = t.voter_id),
+               count(l.voter_id), count(t.voter_id)
+        FROM truth t LEFT JOIN {links} l USING (id)""").fetchall()[0]
+    p = tp / pred if pred else 0.0
+    r = tp / true if true else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def run_recallkit(con: duckdb.DuckDBPyConnection) -> float:
+    t = time.perf_counter()
+    match_entries(con, "SELECT * FROM entries")
+    con.execute("""CREATE OR REPLACE TABLE rk_links AS SELECT id, voter_id FROM rk_match
+                   WHERE voter_id IS NOT NULL AND p_best >= 0.5""")
+    return time.perf_counter() - t
+
+
+def run_splink(con: duckdb.DuckDBPyConnection) -> float:
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    # normalized inputs (recallkit's, orientation as written), not timed
+    con.execute("""CREATE OR REPLACE TABLE sp_left AS SELECT id AS unique_id, first,
+        last_key AS last, house, street_key AS street, zip, city FROM rk_s WHERE orient = 0""")
+    con.execute("""CREATE OR REPLACE TABLE sp_right AS SELECT voter_id AS unique_id, first,
+        last_key AS last, house, street_key AS street, zip, city FROM rk_v""")
+    t = time.perf_counter()
+    db = DuckDBAPI(connection=con)
+    settings = SettingsCreator(
+        link_type="link_only",
+        comparisons=[
+            cl.NameComparison("first"),
+            cl.NameComparison("last").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("house"),
+            cl.JaroWinklerAtThresholds("street", [0.9]),
+            cl.ExactMatch("zip"),
+            cl.ExactMatch("city"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("last", "zip"), block_on("house", "street"), block_on("first", "last"),
+        ],
+        retain_matching_columns=False,
+    )
+    left = db.register(con.table("sp_left"), table_name="sp_left_in")
+    right = db.register(con.table("sp_right"), table_name="sp_right_in")
+    linker = Linker([left, right], settings, log_level=40)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first", "last", "zip")], recall=0.8)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("house", "street"))
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("first", "last"))
+    pred = linker.inference.predict(threshold_match_probability=0.5)
+    con.execute(f"""CREATE OR REPLACE TABLE sp_links AS
+        SELECT CASE WHEN source_dataset_l = 'sp_left_in' THEN unique_id_l ELSE unique_id_r END
+                   AS id,
+               CASE WHEN source_dataset_l = 'sp_left_in' THEN unique_id_r ELSE unique_id_l END
+                   AS voter_id, match_probability
+        FROM {pred.physical_name}
+        QUALIFY row_number() OVER (PARTITION BY id ORDER BY match_probability DESC) = 1""")
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--voters", type=int, default=1_000_000)
+    ap.add_argument("--signatures", type=int, default=125_000)
+    ap.add_argument("--seed", type=int, default=2022)
+    ap.add_argument("--dir", default="/tmp/recallkit-bench-la")
+    args = ap.parse_args()
+    data = Path(args.dir) / f"data-{args.voters}-{args.signatures}-{args.seed}"
+    if not (data / "truth.csv").exists():
+        from recallkit.synth.county import generate_county
+        from recallkit.synth.petition import generate_petition
+
+        c = generate_county(args.voters, args.seed, data)
+        generate_petition(data / "voters.csv", args.signatures, args.seed, data,
+                          c.circulation_from, c.circulation_to)
+    con = duckdb.connect()
+    load(con, data)
+    rss0 = rss_gb()
+    t_rk = run_recallkit(con)
+    rss_rk = rss_gb()
+    rk = scores(con, "rk_links")
+    try:
+        t_sp = run_splink(con)
+    except ImportError:
+        sys.exit("Splink is not installed: .venv/bin/pip install 'splink>=5,<6'")
+    rss_sp = rss_gb()
+    sp = scores(con, "sp_links")
+    print(f"\nmatch_vs_splink: {args.voters:,} voters, {args.signatures:,} signatures")
+    print(f"  {'':<22}{'recallkit':>12}{'Splink 5':>12}")
+    print(f"  {'time (s)':<22}{t_rk:>12.1f}{t_sp:>12.1f}")
+    print(f"  {'peak RSS (GB, cumul.)':<22}{rss_rk:>12.2f}{rss_sp:>12.2f}   (before: {rss0:.2f})")
+    for name, i in (("precision", 0), ("recall", 1), ("F1", 2)):
+        print(f"  {name:<22}{rk[i]:>12.4f}{sp[i]:>12.4f}")
+    print(f"  speed ratio (Splink time / recallkit time): {t_sp / t_rk:.2f}x "
+          "(target ≥ 3x; Splink's time excludes normalization)")
+
+
+if __name__ == "__main__":
+    main()
