@@ -33,7 +33,7 @@ from recallkit.workspace import create_workspace
 PASSWORD = "benchmark password"
 
 
-def build(path: Path, voters: int, lines: int, queue: int) -> None:
+def build(path: Path, voters: int, lines: int, queue: int, voter_index: bool = False) -> None:
     ws = create_workspace(path, rules="ca-local", jurisdiction="Synthetic County",
                           office="Supervisor", officer="Synthetic Officer", measure=voters,
                           format_approved=date(2026, 1, 5), counties=["Synthetic"],
@@ -71,6 +71,8 @@ def build(path: Path, voters: int, lines: int, queue: int) -> None:
                '{{"name": 0.8, "address": 0.6}}'
         FROM review_queue q, range(3) r(k)""")
     con.execute("UPDATE petition SET stage = 'verifying'")
+    if voter_index:  # what-if: the workspace indexes voter_id after the import
+        con.execute("CREATE INDEX bench_voters_voter_id ON voters (voter_id)")
     for n in range(8):
         add_user(ws, f"rev{n}", "reviewer", PASSWORD, actor="bench")
     ws.close()
@@ -122,6 +124,8 @@ def main() -> None:
     ap.add_argument("--queue", type=int, default=16_000)
     ap.add_argument("--reviewers", type=int, default=4)
     ap.add_argument("--actions", type=int, default=100, help="decisions per reviewer")
+    ap.add_argument("--voter-index", action="store_true",
+                    help="index voters.voter_id first (the workspace does not, since migration 2)")
     args = ap.parse_args()
 
     if not library.available("lease_next"):
@@ -134,7 +138,7 @@ def main() -> None:
         engine = "recallkit.verification.review"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ws"
-        build(path, args.voters, args.lines, args.queue)
+        build(path, args.voters, args.lines, args.queue, args.voter_index)
         app = create_app(path, secret_key="bench")
         timings: dict[str, list[tuple[float, float, float]]] = {
             "next": [], "decide+next": [], "undo": [], "page": []}
@@ -148,7 +152,8 @@ def main() -> None:
             for t in threads:
                 t.join()
     print(f"review latency: {args.voters:,} voters, {args.lines:,} lines, "
-          f"{args.queue:,} queued, {args.reviewers} reviewers at once; review calls: {engine}")
+          f"{args.queue:,} queued, {args.reviewers} reviewers at once"
+          f"{', voter_id indexed' if args.voter_index else ''}; review calls: {engine}")
     print("server time per action (ms): app = whole request, of which queue = waiting for")
     print("the single writer and db = the library calls on it")
     print(f"{'action':<14}{'n':>5}{'app p50':>9}{'app p95':>9}{'app max':>9}"
