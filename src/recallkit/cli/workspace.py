@@ -39,6 +39,7 @@ IMPORT_KINDS = {
     "withdrawals": "withdrawals",
     "voter-history": "voter_history",
     "county-votes": "county_votes",
+    "signature-images": "signature_images",
 }
 WS_ARG = typer.Argument(..., help="Workspace directory.")
 

@@ -26,7 +26,8 @@ from recallkit.workspace.csvread import (
 from recallkit.workspace.db import Workspace, WorkspaceError
 from recallkit.workspace.profiles import KINDS, Kind, Profile, ProfileError, load_profile
 
-LOCKED_KINDS = {"voters": "voters", "sections": "sections", "signatures": "signatures"}
+LOCKED_KINDS = {"voters": "voters", "sections": "sections", "signatures": "signatures",
+                "signature_images": "voters' signatures on file"}
 
 REASON_CODES = (
     "NOT_REGISTERED", "REGISTERED_LATE", "OUT_OF_JURISDICTION", "WRONG_COUNTY_SECTION",
@@ -206,7 +207,8 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
         raise AlreadyImported(
             f"{path.name} was already imported as import #{prev[0]} on "
             f"{prev[1]:%Y-%m-%d %H:%M} UTC (same content, SHA-256 {scan.sha256[:12]}…); "
-            f"pass --replace to import it again, replacing the {kind_name} in the workspace"
+            f"pass --replace to import it again, replacing the {kind_name.replace('_', ' ')} in "
+            "the workspace"
         )
     if prof.header:
         names = read_header(path, scan, prof.delimiter, prof.quote)
@@ -247,7 +249,8 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
         _remove(rejects_path)
         raise
     finally:
-        for t in ("VIEW IF EXISTS _tv", "TABLE IF EXISTS _t", "TABLE IF EXISTS _problems"):
+        for t in ("VIEW IF EXISTS _tv", "TABLE IF EXISTS _t", "TABLE IF EXISTS _problems",
+                  "TABLE IF EXISTS _images"):
             try:
                 ws.con.execute(f"DROP {t}")
             except Exception:  # noqa: BLE001 - connection may be gone after an error
@@ -347,6 +350,9 @@ def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
     """Inside the import's transaction: replace, insert accepted rows, write rejects.
     Returns the report and how many earlier rows were replaced."""
     con = ws.con
+    if kind.name == "signature_images":
+        return _commit_images(ws, kind, names, index, read, warnings, import_id, path, scan,
+                              prof, replace)
     replaced_rows = 0
     if replace:
         replaced_rows = con.execute(f"SELECT count(*) FROM {kind.table}").fetchall()[0][0]
@@ -382,6 +388,14 @@ def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
         f"INSERT INTO {kind.table} ({', '.join(_q(t) for t in target)}) "
         f"SELECT {', '.join(values)} FROM _tv WHERE len(_bad) = 0 AND rn NOT IN "
         "(SELECT rn FROM _problems)")  # _t is in file order; DuckDB keeps insertion order
+    warnings.extend(_warnings(ws, kind))
+    return _report(ws, kind, read, import_id, path, scan, prof, replace), replaced_rows
+
+
+def _report(ws: Workspace, kind: Kind, read: int, import_id: int, path: Path, scan: FileScan,
+            prof: Profile, replace: bool) -> ImportReport:
+    """Count the rejected rows and write them, with their reasons, to the rejects file."""
+    con = ws.con
     rejected = con.execute("SELECT count(DISTINCT rn) FROM _problems").fetchall()[0][0]
     accepted = read - rejected
     rejects = None
@@ -391,9 +405,49 @@ def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
         con.execute(
             "COPY (SELECT rn AS source_row, col AS \"column\", value, reason FROM _problems "
             f"ORDER BY rn, col) TO {_lit(str(rejects))} (HEADER, DELIMITER ',')")
-    warnings.extend(_warnings(ws, kind))
     return ImportReport(read, accepted, rejected, rejects, (), kind.name, str(path),
-                        scan.sha256, import_id, prof.name, replace), replaced_rows
+                        scan.sha256, import_id, prof.name, replace)
+
+
+# A path that is already absolute: POSIX, Windows drive or UNC, or a URL of an imaging system.
+_ABSOLUTE = r"^(/|[A-Za-z]:[\\/]|\\\\|[A-Za-z][A-Za-z0-9+.-]*://)"
+
+
+def _commit_images(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
+                   read: int, warnings: list[str], import_id: int, path: Path,
+                   scan: FileScan, prof: Profile, replace: bool) -> tuple[ImportReport, int]:
+    """Signatures on file: set voters.signature_image of voters already in the workspace.
+
+    Counties keep these images in a separate system, so the list arrives after the voter
+    file. A relative path is resolved against the list's own folder and stored absolute, so
+    the workspace finds the image whatever directory a later command runs from. A voter id
+    the workspace does not hold is rejected (the image cannot be attached to anyone).
+    Returns the report and how many voters already had an image (now replaced).
+    """
+    con = ws.con
+    vid = _lit(names[index["voter_id"]])
+    con.execute(
+        f"INSERT INTO _problems SELECT rn, {vid}, voter_id, 'no voter with this voter_id in "
+        "the workspace (import the voter file first)' FROM _tv t WHERE len(_bad) = 0 AND rn "
+        "NOT IN (SELECT rn FROM _problems) AND NOT EXISTS (SELECT 1 FROM voters v WHERE "
+        "v.voter_id = t.voter_id)")
+    base = _lit(str(path.parent.resolve()).rstrip("/") + "/")
+    resolved = (f"CASE WHEN regexp_matches(signature_image, {_lit(_ABSOLUTE)}) THEN "
+                f"signature_image ELSE {base} || regexp_replace(signature_image, '^(\\./)+', "
+                "'') END")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _images AS SELECT voter_id, {resolved} AS image FROM _tv "
+        "WHERE len(_bad) = 0 AND rn NOT IN (SELECT rn FROM _problems)")
+    replaced = con.execute(
+        "SELECT count(*) FROM voters v JOIN _images i USING (voter_id) WHERE "
+        "v.signature_image IS NOT NULL AND v.signature_image <> i.image").fetchall()[0][0]
+    con.execute("UPDATE voters SET signature_image = i.image FROM _images i "
+                "WHERE voters.voter_id = i.voter_id")
+    con.execute("DROP TABLE _images")
+    if replaced:
+        warnings.append(f"{replaced:,} voters already had a different signature image on file; "
+                        f"{path.name} replaced it (recorded in the audit log)")
+    return _report(ws, kind, read, import_id, path, scan, prof, replace), replaced
 
 
 def _warnings(ws: Workspace, kind: Kind) -> list[str]:
@@ -431,6 +485,12 @@ def import_withdrawals(ws: Workspace, file: str | Path, profile: str = "canonica
 def import_voter_history(ws: Workspace, file: str | Path, profile: str = "canonical",
                          actor: str = "cli", replace: bool = False) -> ImportReport:
     return run_import(ws, "voter_history", file, profile, actor, replace)
+
+
+def import_signature_images(ws: Workspace, file: str | Path, profile: str = "canonical",
+                            actor: str = "cli", replace: bool = False) -> ImportReport:
+    """Attach signatures on file (voter_id, signature_image) to voters already loaded."""
+    return run_import(ws, "signature_images", file, profile, actor, replace)
 
 
 def import_county_votes(ws: Workspace, file: str | Path, profile: str = "canonical",

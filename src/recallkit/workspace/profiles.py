@@ -119,8 +119,16 @@ _COUNTY_VOTES = Kind("county_votes", "county_votes", (
     Col("votes", "int", True, True),
 ), key="county")
 
+# Signatures on file, kept by counties in a separate imaging system: the import updates
+# voters.signature_image for voters already in the workspace (it adds no voters).
+_SIGNATURE_IMAGES = Kind("signature_images", "voters", (
+    Col("voter_id", "text", True, True),
+    Col("signature_image", "text", True, True),
+), key="voter_id")
+
 KINDS: dict[str, Kind] = {k.name: k for k in
-                          (_VOTERS, _SECTIONS, _SIGNATURES, _WITHDRAWALS, _HISTORY, _COUNTY_VOTES)}
+                          (_VOTERS, _SECTIONS, _SIGNATURES, _WITHDRAWALS, _HISTORY, _COUNTY_VOTES,
+                           _SIGNATURE_IMAGES)}
 
 DEFAULT_STATUS_CODES = {"ACTIVE": "active", "INACTIVE": "inactive", "CANCELLED": "cancelled",
                         "CANCELED": "cancelled", "A": "active", "I": "inactive",
