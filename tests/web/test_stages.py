@@ -54,3 +54,34 @@ def test_verification_runs_as_a_job(client: TestClient) -> None:
         body = client.get("/api/progress").json()
         assert body["job"]["state"] in ("done", "failed")
         assert "progress" in body
+
+
+def test_import_report_and_rejects_download(tmp_path, fake_review) -> None:
+    from recallkit.web.app import create_app
+    from recallkit.web.users import add_user
+    from recallkit.workspace import open_workspace
+
+    from .conftest import PASSWORD
+    from .fixture_ws import build
+
+    path = build(tmp_path / "intake", sampled=False, n_lines=2)
+    with open_workspace(path) as ws:
+        add_user(ws, "sam", "supervisor", PASSWORD, actor="test")
+    csv = ("section_id,county,pages,signature_lines,circulator_name,circulator_address,"
+           "declaration_signed,circulated_from,circulated_to,date_filed\n"
+           "S-100,Los Angeles,2,15,A B,1 Main St,true,2026-01-10,2026-03-01,2026-03-10\n"
+           "S-101,Los Angeles,two,15,A B,1 Main St,true,2026-01-10,2026-03-01,2026-03-10\n")
+    with TestClient(create_app(path, secret_key="k"), follow_redirects=False) as c:
+        token = login(c, "sam")
+        r = c.post("/imports", data={"kind": "sections", "profile": "canonical",
+                                     "csrf_token": token},
+                   files={"file": ("sections.csv", csv.encode())})
+        assert r.status_code == 200, r.text[:500]
+        assert "Import report: sections" in r.text
+        rows = c.get("/api/imports").json()["imports"]
+        latest = rows[0]
+        assert latest["kind"] == "sections" and latest["file_name"] == "sections.csv"
+        assert (latest["read"], latest["accepted"], latest["rejected"]) == (2, 1, 1)
+        assert f'href="/imports/{latest["import_id"]}/rejects"' in r.text
+        d = c.get(f"/imports/{latest['import_id']}/rejects")
+        assert d.status_code == 200 and "3,pages,two" in d.text

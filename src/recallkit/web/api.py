@@ -19,7 +19,7 @@ from . import library, queries
 from . import users as accounts
 from .auth import require, sign_in, sign_out
 from .errors import WebError
-from .pages import record, writer
+from .pages import cached_public, record, writer
 from .permissions import User
 from .routes import petition, review
 from .routes.users import refresh_accounts
@@ -88,7 +88,7 @@ async def logout(request: Request, user: User = Depends(require("session.logout"
 
 @router.get("/public")
 async def public(request: Request, user: User = Depends(require("dashboard.view"))) -> Response:
-    data = await writer(request).run(queries.public_dashboard)
+    data = await cached_public(request, queries.public_dashboard)
     record(request, user, "dashboard")
     return ok(data)
 
@@ -109,9 +109,10 @@ async def imports(request: Request, user: User = Depends(require("imports.view")
 
 @router.post("/imports")
 async def import_file(request: Request, kind: str = Form(...), file: UploadFile = File(...),
+                      profile: str = Form("canonical"),
                       user: User = Depends(require("imports.run"))) -> Response:
     path = petition.save_upload(request.app.state.ws_path, file)
-    report = await writer(request).run(petition.run_import, kind, path, user.actor)
+    report = await writer(request).run(petition.run_import, kind, path, user.actor, profile)
     record(request, user, "import", kind=kind)
     return ok({"kind": kind, "report": report}, status=201)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -26,6 +28,21 @@ def render(request: Request, template: str, status_code: int = 200,
         can=lambda action: user is not None and allowed(user.role, action),
         nav=_nav(user), **context)
     return HTMLResponse(html, status_code=status_code)
+
+
+PUBLIC_CACHE_S = 15.0  # the public dashboard is at most this stale
+
+
+async def cached_public(request: Request, fn: Callable[[Any], Any]) -> Any:
+    """The public aggregates, recomputed at most every PUBLIC_CACHE_S seconds, so that
+    public traffic cannot crowd the single writer that reviewers are waiting on."""
+    state = request.app.state
+    hit = getattr(state, "public_cache", None)
+    if hit is not None and time.monotonic() - hit[0] < PUBLIC_CACHE_S:
+        return hit[1]
+    data = await writer(request).run(fn)
+    state.public_cache = (time.monotonic(), data)
+    return data
 
 
 def record(request: Request, user: User, what: str, **details: Any) -> None:

@@ -39,20 +39,31 @@ async def overview(request: Request, user: User = Depends(require("petition.view
 
 
 def save_upload(ws_path: Path, upload: UploadFile) -> Path:
-    """Keep the uploaded file in WS/uploads/ under a timestamped, safe name."""
+    """Keep the uploaded file as WS/uploads/<time>/<its own name, made safe>."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.filename or "upload.csv").name)
-    folder = ws_path / "uploads"
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{name}"
+    folder = ws_path / "uploads" / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+    folder.mkdir(parents=True)
+    target = folder / (name.lstrip(".") or "upload.csv")
     with target.open("wb") as out:
         shutil.copyfileobj(upload.file, out, length=1 << 20)
     return target
 
 
-def run_import(ws: Any, kind: str, path: Path, actor: str) -> Any:
+def profiles() -> list[str]:
+    """Mapping profiles for county layouts (voter files); 'canonical' is our own layout."""
+    try:
+        from recallkit.workspace.profiles import builtin_profiles
+    except ImportError:
+        return ["canonical"]
+    return ["canonical", *[p for p in builtin_profiles() if p != "canonical"]]
+
+
+def run_import(ws: Any, kind: str, path: Path, actor: str, profile: str = "canonical") -> Any:
     if kind not in IMPORT_KINDS:
         raise ValueError(f"The kind of file must be one of: {', '.join(IMPORT_KINDS)}.")
-    return library.call(f"import_{kind}")(ws, path, actor=actor)
+    if profile not in profiles():
+        raise ValueError(f"Unknown layout {profile!r}; choose one of {', '.join(profiles())}.")
+    return library.call(f"import_{kind}")(ws, path, profile=profile, actor=actor)
 
 
 @router.get("/imports")
@@ -60,18 +71,20 @@ async def imports_page(request: Request,
                        user: User = Depends(require("imports.view"))) -> Response:
     rows = await writer(request).run(queries.imports)
     record(request, user, "imports")
-    return render(request, "imports.html", imports=rows, kinds=IMPORT_KINDS, report=None)
+    return render(request, "imports.html", imports=rows, kinds=IMPORT_KINDS, report=None,
+                  profiles=profiles())
 
 
 @router.post("/imports")
 async def import_file(request: Request, kind: str = Form(...), file: UploadFile = File(...),
+                      profile: str = Form("canonical"),
                       user: User = Depends(require("imports.run"))) -> Response:
     path = save_upload(request.app.state.ws_path, file)
-    report = await writer(request).run(run_import, kind, path, user.actor)
+    report = await writer(request).run(run_import, kind, path, user.actor, profile)
     rows = await writer(request).run(queries.imports)
     record(request, user, "import", kind=kind)
     return render(request, "imports.html", imports=rows, kinds=IMPORT_KINDS, report=report,
-                  report_kind=kind, report_file=file.filename)
+                  report_kind=kind, report_file=file.filename, profiles=profiles())
 
 
 @router.get("/imports/{import_id}/rejects")

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from .. import queries
 from ..auth import require
-from ..pages import home_for, record, render, writer
+from ..pages import cached_public, home_for, record, render
 from ..permissions import User
 
 router = APIRouter()
@@ -21,7 +21,7 @@ async def home(request: Request, user: User = Depends(require("home.view"))) -> 
 @router.get("/public")
 async def dashboard(request: Request,
                     user: User = Depends(require("dashboard.view"))) -> Response:
-    data = await writer(request).run(queries.public_dashboard)
+    data = await cached_public(request, queries.public_dashboard)
     record(request, user, "dashboard")
     template = "_public_body.html" if request.headers.get("hx-request") else "public.html"
     return render(request, template, d=data)
