@@ -4,6 +4,13 @@ Everything later stages need is exported here; see docs/workspace.md.
 """
 
 from recallkit.workspace.audit import AuditCheck, AuditEntry, head_hash, verify_audit
+from recallkit.workspace.batches import (
+    Batch,
+    batches,
+    files_in_batches,
+    open_batch,
+    unverified_lines_sql,
+)
 from recallkit.workspace.db import (
     Petition,
     StageLocked,
@@ -36,6 +43,7 @@ __all__ = [
     "AlreadyImported",
     "AuditCheck",
     "AuditEntry",
+    "Batch",
     "ImportFailed",
     "ImportReport",
     "Petition",
@@ -43,9 +51,11 @@ __all__ = [
     "StageLocked",
     "Workspace",
     "WorkspaceError",
+    "batches",
     "create_workspace",
     "export_table",
     "file_sha256",
+    "files_in_batches",
     "head_hash",
     "import_county_votes",
     "import_sections",
@@ -55,10 +65,12 @@ __all__ = [
     "import_voters",
     "import_withdrawals",
     "is_served",
+    "open_batch",
     "open_workspace",
     "raw_count",
     "reopen",
     "run_import",
     "status",
+    "unverified_lines_sql",
     "verify_audit",
 ]

@@ -223,6 +223,25 @@ class Workspace:
                 "`recallkit reopen WS --reason TEXT`; the reopen is recorded in the audit log."
             )
 
+    @property
+    def files_in_batches(self) -> bool:
+        """State recalls: sections keep arriving while verification runs (EC 11104)."""
+        from recallkit.workspace.batches import files_in_batches
+
+        return files_in_batches(self)
+
+    def open_batch(self) -> int:
+        """The batch the next sections file joins (see recallkit.workspace.batches)."""
+        from recallkit.workspace.batches import open_batch
+
+        return open_batch(self)
+
+    def batches(self) -> list[Any]:
+        """Every filing batch with its lines and whether verification has begun on it."""
+        from recallkit.workspace.batches import batches
+
+        return batches(self)
+
     def set_stage(self, stage: str, actor: str) -> None:
         if stage not in STAGES:
             raise WorkspaceError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")

@@ -14,6 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from recallkit.workspace.batches import (
+    batch_problems_sql,
+    files_in_batches,
+    import_gate,
+    open_batch,
+)
 from recallkit.workspace.csvread import (
     OVERFLOW,
     FileScan,
@@ -191,8 +197,9 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
     path = Path(file)
     if not path.is_file():
         raise ImportFailed(f"{path} does not exist or is not a file")
+    batch: int | None = None  # set when a batch-filing petition takes a new batch
     if kind_name in LOCKED_KINDS:
-        ws.require_unlocked(LOCKED_KINDS[kind_name])
+        batch = import_gate(ws, kind_name, LOCKED_KINDS[kind_name], replace)
     try:
         prof = load_profile(profile, kind_name)
     except ProfileError as exc:
@@ -230,7 +237,9 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
         read = _stage(ws, kind, prof, path, scan, names, index)
         with ws.transaction(actor, f"import_{kind_name}", params, hashes) as con:
             report, replaced_rows = _commit(ws, kind, names, index, read, replace, warnings,
-                                            import_id, path, scan, prof)
+                                            import_id, path, scan, prof, batch)
+            if batch is not None:
+                params["batch"] = batch
             rejects_path = report.rejects_file
             params.update(read=report.read, accepted=report.accepted,
                           rejected=report.rejected, import_id=report.import_id,
@@ -346,9 +355,12 @@ def _stage(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
 
 def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
             read: int, replace: bool, warnings: list[str], import_id: int,
-            path: Path, scan: FileScan, prof: Profile) -> tuple[ImportReport, int]:
+            path: Path, scan: FileScan, prof: Profile,
+            batch: int | None = None) -> tuple[ImportReport, int]:
     """Inside the import's transaction: replace, insert accepted rows, write rejects.
-    Returns the report and how many earlier rows were replaced."""
+    `batch`: the open batch when a batch-filing petition is being verified (rows that would
+    change a verified batch are rejected). Returns the report and how many earlier rows
+    were replaced."""
     con = ws.con
     if kind.name == "signature_images":
         return _commit_images(ws, kind, names, index, read, warnings, import_id, path, scan,
@@ -366,12 +378,17 @@ def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
             f"already in the workspace (imported earlier; use --replace to reload)' FROM _tv "
             f"WHERE len(_bad) = 0 AND rn NOT IN (SELECT rn FROM _problems) AND {_q(key)} IN "
             f"(SELECT {_q(key)} FROM {kind.table})")
+    if batch is not None:
+        srcname = {canon: names[i] for canon, i in index.items()}
+        con.execute(batch_problems_sql(kind.name, batch, srcname["section_id"]))
 
     cols = [c.name for c in kind.cols if c.name != "batch" or kind.name == "sections"]
     target = list(cols)
     values = [_q(c) for c in cols]
     if kind.name == "sections":
-        values[cols.index("batch")] = "coalesce(batch, 1)"
+        if batch is None:
+            batch = open_batch(ws) if files_in_batches(ws) else 1
+        values[cols.index("batch")] = f"coalesce(batch, {int(batch)})"
     if kind.name == "signatures":
         target = ["line_id", *cols]
         values = ["line_id", *values]

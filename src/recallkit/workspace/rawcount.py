@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import duckdb
+
+from recallkit.workspace.batches import batches, files_in_batches
 from recallkit.workspace.db import Workspace
 
 
@@ -109,4 +112,17 @@ def status(ws: Workspace, today: date | None = None) -> dict[str, Any]:
         "filed": p.filed.isoformat() if p.filed else None, "counties": list(p.counties),
         "counts": counts, "imports": imports, "next_deadline": nxt,
         "served": (ws.path / ".serving").exists(),
+        "batches": _batches(ws),
     }
+
+
+def _batches(ws: Workspace) -> list[dict[str, Any]]:
+    """Filing batches of a petition verified as sections arrive (state recalls)."""
+    if not files_in_batches(ws):
+        return []
+    try:
+        found = batches(ws)
+    except duckdb.CatalogException:  # opened read-only before migration 3 ran
+        return []
+    return [{**b.as_dict(), "first_filed": b.first_filed and b.first_filed.isoformat(),
+             "last_filed": b.last_filed and b.last_filed.isoformat()} for b in found]
