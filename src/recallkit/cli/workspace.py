@@ -228,12 +228,15 @@ def status_cmd(ws: Path = WS_ARG, as_json: bool = typer.Option(False, "--json"))
 
 def reopen_cmd(ws: Path = WS_ARG,
                reason: str = typer.Option(..., "--reason", help="Why (goes in the audit log)."),
+               who: str = typer.Option(None, "--actor",
+                                       help="Supervisor who reopens (required when the "
+                                            "workspace has web accounts)."),
                as_json: bool = typer.Option(False, "--json")) -> None:
     """Supervisor: return a sampled/verifying workspace to intake so inputs can change."""
     with _open(ws, write=True) as w:
         before = w.stage
         try:
-            reopen(w, actor(), reason)
+            reopen(w, who or actor(), reason)
         except WorkspaceError as exc:
             fail(str(exc))
     if as_json:

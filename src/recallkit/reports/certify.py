@@ -23,6 +23,7 @@ from recallkit.reports.certificate import (
 )
 from recallkit.reports.manifest import sha256_file
 from recallkit.reports.source import workspace_facts, workspace_projection
+from recallkit.workspace import WorkspaceError, require_role
 
 CERTIFY_ROLES = ("supervisor",)
 
@@ -51,16 +52,10 @@ class CertifyResult:
 def check_actor(con: Any, actor: str) -> None:
     """Only a supervisor certifies. A workspace without web accounts trusts the CLI user,
     whose name goes in the audit log; one with accounts requires an enabled supervisor."""
-    if not actor or not actor.strip():
-        raise CertificationError("name who certifies (--actor NAME); it goes in the audit log")
-    if con.execute("SELECT count(*) FROM users").fetchone()[0] == 0:
-        return
-    row = con.execute("SELECT role, disabled FROM users WHERE username = ?", [actor]).fetchone()
-    if row is None or row[1] or row[0] not in CERTIFY_ROLES:
-        raise CertificationError(
-            f"{actor!r} is not an enabled supervisor of this workspace; only a supervisor "
-            "certifies the result"
-        )
+    try:
+        require_role(con, actor, CERTIFY_ROLES, action="certify the result")
+    except WorkspaceError as exc:
+        raise CertificationError(str(exc)) from exc
 
 
 def certify(ws: Any, actor: str, official: str = "", official_title: str = "Elections Official",

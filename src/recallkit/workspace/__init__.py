@@ -12,6 +12,8 @@ from recallkit.workspace.batches import (
     unverified_lines_sql,
 )
 from recallkit.workspace.db import (
+    SUPERVISOR_ROLES,
+    NotAllowed,
     Petition,
     StageLocked,
     Workspace,
@@ -21,6 +23,7 @@ from recallkit.workspace.db import (
     is_served,
     open_workspace,
     reopen,
+    require_role,
 )
 from recallkit.workspace.exports import EXPORTABLE, export_table
 from recallkit.workspace.imports import (
@@ -40,12 +43,14 @@ from recallkit.workspace.rawcount import RawCount, raw_count, status
 
 __all__ = [
     "EXPORTABLE",
+    "SUPERVISOR_ROLES",
     "AlreadyImported",
     "AuditCheck",
     "AuditEntry",
     "Batch",
     "ImportFailed",
     "ImportReport",
+    "NotAllowed",
     "Petition",
     "RawCount",
     "StageLocked",
@@ -69,6 +74,7 @@ __all__ = [
     "open_workspace",
     "raw_count",
     "reopen",
+    "require_role",
     "run_import",
     "status",
     "unverified_lines_sql",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -362,8 +362,50 @@ def open_workspace(path: str | Path, read_only: bool = False) -> Workspace:
     return Workspace(path, con, read_only)
 
 
+SUPERVISOR_ROLES = ("supervisor", "admin")
+ACTOR_PREFIXES = ("web:", "cli:")  # how the web app and the CLI name people in the audit log
+
+
+class NotAllowed(WorkspaceError):
+    """The named person may not do this in this workspace."""
+
+
+def require_role(ws: Workspace | duckdb.DuckDBPyConnection, actor: str,
+                 roles: Iterable[str], action: str = "do this") -> str | None:
+    """Check that `actor` may act in one of `roles`; return their role.
+
+    A workspace without web accounts (empty `users`) belongs to whoever runs the CLI on it:
+    the name is recorded as given in the audit log and None is returned. Once accounts
+    exist, the name must be an enabled account with one of `roles` (architecture: only a
+    supervisor files sections, draws, reopens and certifies). `web:NAME` and `cli:NAME`
+    are looked up as NAME. The CLI cannot check a password: the web app authenticates, the
+    CLI relies on who can open the workspace's files, and the audit log records the name.
+    """
+    allowed = tuple(roles)
+    name = (actor or "").strip()
+    if not name:
+        raise NotAllowed(f"name who is to {action} (--actor NAME); it goes in the audit log")
+    con = getattr(ws, "con", ws)  # a Workspace (or a wrapper of one) or a connection
+    if con.execute("SELECT count(*) FROM users").fetchall()[0][0] == 0:
+        return None
+    names = [name] + [name[len(p):] for p in ACTOR_PREFIXES if name.startswith(p)]
+    for n in names:
+        rows = con.execute("SELECT role, disabled FROM users WHERE username = ?",
+                           [n]).fetchall()
+        if rows:
+            role, disabled = rows[0]
+            if not disabled and role in allowed:
+                return str(role)
+            break
+    who = " or ".join(allowed) or "(no role)"
+    raise NotAllowed(f"{actor!r} is not an enabled {who} of this workspace; only a {who} "
+                     f"may {action}")
+
+
 def reopen(ws: Workspace, actor: str, reason: str) -> None:
-    """A supervisor's explicit, audited return to intake so inputs can be corrected."""
+    """A supervisor's explicit, audited return to intake so inputs can be corrected.
+    With web accounts, only an enabled supervisor (or admin) may; see `require_role`."""
+    require_role(ws, actor, SUPERVISOR_ROLES, action="reopen the workspace")
     if not reason or not reason.strip():
         raise WorkspaceError("a reopen needs a reason (--reason TEXT); it goes in the audit log")
     before = ws.stage
