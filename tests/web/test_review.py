@@ -45,6 +45,12 @@ def test_decide_undo_next_by_key(client: TestClient) -> None:
                     headers={"HX-Request": "true"})
     assert r.status_code == 200 and "<html" not in r.text
     assert f"Line {line} recorded as valid" in r.text
+    # a refusal on the htmx screen is announced in place; the line stays on screen
+    keys = client.get("/api/review/keys").json()["keys"]
+    other = next(k["key"] for k in keys if k["reason"] == "OTHER")
+    r = client.post("/review/decide", data={"line_id": line, "key": other, "note": "",
+                                            "csrf_token": token}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "Not recorded:" in r.text and "note" in r.text
     r = client.post("/api/review/items/X:1:1/decision", json={"key": "zz"},
                     headers={"X-CSRF-Token": token})
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid"

@@ -96,12 +96,25 @@ def _decision(key: str | None, determination: str | None,
     return determination, (reason or None)
 
 
+async def _act(request: Request, user: User, fn: Any, *args: Any) -> dict[str, Any]:
+    """Run a review action; on the htmx screen a refusal (e.g. OTHER without a note) is
+    announced in place and the reviewer stays on their line, instead of a page change."""
+    try:
+        return await writer(request).run(fn, *args)
+    except WebError as err:
+        if not request.headers.get("hx-request") or err.status >= 500:
+            raise
+        item = await writer(request).run(next_item, user.username)
+        return {"item": item, "error": err.message}
+
+
 def _screen(request: Request, data: dict[str, Any], status: int = 200) -> Response:
     partial = bool(request.headers.get("hx-request"))
     template = "_review_item.html" if partial else "review.html"
     return render(request, template, status_code=status, partial=partial, item=data.get("item"),
                   decided=data.get("decided"), undone=data.get("undone"),
-                  released=data.get("released"), keys=keys(), next_key=next_key(),
+                  released=data.get("released"), error=data.get("error"), keys=keys(),
+                  next_key=next_key(),
                   labels=REASON_LABELS)
 
 
@@ -126,16 +139,16 @@ async def review_decide(request: Request, line_id: str = Form(...), key: str | N
                         note: str = Form(""),
                         user: User = Depends(require("review.work"))) -> Response:
     det, why = _decision(key, determination, reason)
-    data = await writer(request).run(decide_and_next, user.username, line_id, det, why,
-                                     voter_id or None, note)
+    data = await _act(request, user, decide_and_next, user.username, line_id, det, why,
+                      voter_id or None, note)
     record(request, user, "decide", line=line_id, determination=det, reason=why)
     return _screen(request, data)
 
 
 @router.post("/review/undo")
 async def review_undo(request: Request, user: User = Depends(require("review.work"))) -> Response:
-    data = await writer(request).run(undo_and_show, user.username)
-    record(request, user, "undo", line=data["undone"])
+    data = await _act(request, user, undo_and_show, user.username)
+    record(request, user, "undo", line=data.get("undone"))
     return _screen(request, data)
 
 
