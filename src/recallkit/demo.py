@@ -169,6 +169,8 @@ def run_demo(
         ("sections", workspace.import_sections, petition_dir / "sections.csv"),
         ("signatures", workspace.import_signatures, petition_dir / "signatures.csv"),
         ("withdrawals", workspace.import_withdrawals, petition_dir / "withdrawals.csv"),
+        ("signatures on file", workspace.import_signature_images,
+         petition_dir / "voter_images.csv"),
     )
     for label, fn, path in imports:
         if not path.exists():
