@@ -151,3 +151,55 @@ def test_reopen_after_close(ws):
     w = open_workspace(path)
     assert w.con.execute("SELECT count(*) FROM voters").fetchall()[0][0] == 1
     w.close()
+
+
+VOTER_HEAD = ("voter_id,first_name,last_name,residence_address,city,zip,county,"
+              "registration_date,status")
+
+
+def voter(i: int, tail: str = "") -> str:
+    return f"{i},Ann,Lee,{i} Main St,LA,90012,Los Angeles,2020-01-01,active{tail}\n"
+
+
+def test_a_very_wide_row_is_a_reject_not_a_failed_import(ws, tmp_path):
+    f = tmp_path / "wide.csv"
+    f.write_text(VOTER_HEAD + "\n" + voter(1)
+                 + voter(2, "," + ",".join(str(k) for k in range(200)))
+                 + voter(3, "," * 40 + ",late")  # far past the header, mostly empty
+                 + voter(4, ',"a\nb"')  # one extra value, with a quoted line break
+                 + voter(5, ","), encoding="utf-8")
+    r = import_voters(ws, f)
+    assert (r.read, r.accepted, r.rejected) == (5, 2, 3)
+    bad = {x["source_row"]: x for x in rejects(r)}
+    assert set(bad) == {"3", "4", "5"}
+    assert bad["3"]["column"] == "(row)" and bad["3"]["value"].startswith("0,1,2")
+    assert "values or more" in bad["3"]["reason"] and "9 columns" in bad["3"]["reason"]
+    assert "values or more" in bad["4"]["reason"]
+    assert bad["5"]["value"] == "a\nb" and "more values than the header" in bad["5"]["reason"]
+    assert any("were not read" in w for w in r.warnings)
+    rows = ws.con.execute("SELECT voter_id, source_row FROM voters ORDER BY 1").fetchall()
+    assert rows == [("1", 2), ("5", 6)]
+
+
+def test_spreadsheet_padding_is_accepted(ws, tmp_path):
+    pad = "," * 30  # every row padded to a wider sheet, header included
+    f = tmp_path / "padded.csv"
+    f.write_text(VOTER_HEAD + pad + "\n" + voter(1, pad) + voter(2, pad), encoding="utf-8")
+    r = import_voters(ws, f)
+    assert (r.read, r.accepted, r.rejected) == (2, 2, 0) and not r.warnings
+
+
+def test_an_unreadable_row_fails_naming_it_and_changes_nothing(ws, tmp_path):
+    import_voters(ws, BROKEN / "bom.csv")
+    seq = ws.con.execute("SELECT max(seq) FROM audit_log").fetchall()[0][0]
+    f = tmp_path / "stray.csv"
+    f.write_text(VOTER_HEAD + "\n" + voter(7) + '"8"x,Bo,Kim,2 Main,LA,90012,LA,2020-01-01,A\n'
+                 + voter(9), encoding="utf-8")
+    with pytest.raises(ImportFailed) as e:
+        import_voters(ws, f)
+    msg = str(e.value)
+    assert "stray.csv" in msg and "Line: 3" in msg and "fix that row" in msg
+    assert "Kim" not in msg  # the row's content is not echoed
+    assert ws.con.execute("SELECT voter_id FROM voters").fetchall() == [("1",)]
+    assert ws.con.execute("SELECT max(seq) FROM audit_log").fetchall()[0][0] == seq
+    assert ws.con.execute("SELECT count(*) FROM imports").fetchall()[0][0] == 1

@@ -68,19 +68,37 @@ def _py_encoding(scan: FileScan) -> str:
     return "utf-8-sig" if scan.encoding == "utf-8" else "latin-1"
 
 
-def read_header(path: Path, scan: FileScan, delimiter: str, quote: str) -> list[str]:
-    """The first record's fields, trimmed (a trailing empty field from a trailing
-    delimiter is dropped)."""
+def _first_record(path: Path, scan: FileScan, delimiter: str, quote: str) -> list[str]:
     with open(path, encoding=_py_encoding(scan), newline="") as f:
         reader = csv.reader(f, delimiter=delimiter, quotechar=quote or None,
                             quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE)
         for row in reader:
             if any(cell.strip() for cell in row):
-                names = [c.strip() for c in row]
-                while names and names[-1] == "":
-                    names.pop()
-                return names
+                return [c.strip() for c in row]
     return []
+
+
+def read_header(path: Path, scan: FileScan, delimiter: str, quote: str) -> list[str]:
+    """The first record's fields, trimmed (a trailing empty field from a trailing
+    delimiter is dropped)."""
+    names = _first_record(path, scan, delimiter, quote)
+    while names and names[-1] == "":
+        names.pop()
+    return names
+
+
+def spare_columns(path: Path, scan: FileScan, delimiter: str, quote: str,
+                  header: bool) -> int:
+    """How many columns past the header to read: OVERFLOW, plus the header's own trailing
+    empty fields (spreadsheets pad every row of an export to its widest row)."""
+    if not header:
+        return OVERFLOW
+    fields = _first_record(path, scan, delimiter, quote)
+    trailing = 0
+    while fields and fields[-1] == "":
+        fields.pop()
+        trailing += 1
+    return OVERFLOW + trailing
 
 
 def check_quotes(path: Path, scan: FileScan, delimiter: str, quote: str) -> str | None:
@@ -103,41 +121,90 @@ def check_quotes(path: Path, scan: FileScan, delimiter: str, quote: str) -> str 
     return None
 
 
+# In the lenient re-read, empty fields stay '' so that a padded (absent) field, NULL, can be
+# told from an empty one: a row that fills the last spare column had that many values.
+LENIENT_NULL = "\x01recallkit-absent\x01"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    records: int  # header included
+    lenient: bool  # re-read without strict mode: values past the spare columns were cut
+
+
+def _too_wide(exc: Exception) -> bool:
+    """Only too many values: other strict-mode errors (a value with a stray quote) would be
+    read leniently into something else, so they stay errors."""
+    return "Expected Number of Columns" in str(exc)
+
+
+def _describe(exc: Exception) -> tuple[str, str]:
+    """(where, what) from DuckDB's CSV error, without echoing the row's content."""
+    lines = [m.strip() for m in str(exc).split("\n") if m.strip()]
+    where = next((m for m in lines if "Line" in m and not m.startswith("Original Line")),
+                 lines[0] if lines else "")
+    where = where.replace("Invalid Input Error: ", "")
+    what = ""
+    for m in lines[1:]:
+        if m.startswith("Possible fixes") or "=" in m:
+            break
+        if not m.startswith("Original Line"):
+            what = m
+            break
+    return where, what
+
+
 def load(con: duckdb.DuckDBPyConnection, path: Path, scan: FileScan, ncols: int,
-         delimiter: str, quote: str, select: str, table: str = "_t") -> int:
+         delimiter: str, quote: str, select: str, table: str = "_t",
+         spare: int = OVERFLOW) -> Loaded:
     """CREATE TEMP TABLE `table` AS SELECT `select` FROM the file, every field as text
-    (header row included, columns named c0…cN plus OVERFLOW spare columns that catch rows
-    with too many values). Temp-table row ids follow the file's record order.
+    (header row included, columns named c0…cN plus `spare` columns that catch rows with
+    too many values). Temp-table row ids follow the file's record order.
 
     The parallel reader is used when it can be (much faster on a 5.7M-row voter file);
     DuckDB refuses it for quoted line breaks with padding, and then one thread reads.
-    Returns the number of records (header included).
+
+    A row with more values than the header and all spare columns makes DuckDB's strict
+    reader fail the whole file. Then the file is read again leniently (strict_mode=false:
+    values past the last spare column are dropped) with empty fields kept as '' — so such
+    a row still has its last spare column filled and `select` can reject it by row number
+    instead of the whole import failing. Ordinary files never take this path.
     """
-    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols + OVERFLOW))
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols + spare))
     q = quote.replace("'", "''")
     d = delimiter.replace("'", "''")
     enc = "latin-1" if scan.encoding == "latin-1" else "utf-8"
     last: Exception | None = None
-    for parallel in ("true", "false"):
+    attempts = [("true", ""), ("false", ""),
+                ("false", f", strict_mode=false, nullstr='{LENIENT_NULL}'")]
+    i = 0
+    while i < len(attempts):
+        parallel, lenient = attempts[i]
         sql = (
             f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM read_csv(?, "
             f"auto_detect=false, header=false, columns={{{cols}}}, delim='{d}', quote='{q}', "
             f"escape='{q}', null_padding=true, parallel={parallel}, encoding='{enc}', "
-            f"max_line_size=10000000)"
+            f"max_line_size=10000000{lenient})"
         )
         try:
             con.execute(sql, [str(path)])
-            return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+            return Loaded(n, bool(lenient))
         except duckdb.Error as exc:
             if not isinstance(exc, (duckdb.InvalidInputException,)) and "CSV Error" not in str(
                     exc):
                 raise
             last = exc
+            if lenient:
+                break
+            if _too_wide(exc):
+                i = len(attempts) - 1
+                continue
             if parallel == "true" and "parallel" in str(exc).lower():
+                i += 1
                 continue
             break
-    msg = str(last).split("\n")
-    where = next((m for m in msg if "Line" in m), msg[0])
-    raise HeaderError(f"{path.name}: cannot read the file ({where.strip()}): a row has far "
-                      f"more values than the header ({ncols}) or is malformed; nothing was "
-                      "imported") from last
+    where, what = _describe(last) if last else ("", "")
+    raise HeaderError(f"{path.name}: cannot read the file ({where}{': ' + what if what else ''})"
+                      "; fix that row (for example a stray or unclosed quote) and import "
+                      "again. Nothing was imported.") from last

@@ -21,13 +21,13 @@ from recallkit.workspace.batches import (
     open_batch,
 )
 from recallkit.workspace.csvread import (
-    OVERFLOW,
     FileScan,
     HeaderError,
     check_quotes,
     load,
     read_header,
     scan_file,
+    spare_columns,
 )
 from recallkit.workspace.db import Workspace, WorkspaceError
 from recallkit.workspace.profiles import KINDS, Kind, Profile, ProfileError, load_profile
@@ -234,7 +234,7 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
                                ).fetchall()[0][0]
     rejects_path: Path | None = ws.rejects_dir / f"{kind_name}-{import_id}.csv"
     try:
-        read = _stage(ws, kind, prof, path, scan, names, index)
+        read = _stage(ws, kind, prof, path, scan, names, index, warnings)
         with ws.transaction(actor, f"import_{kind_name}", params, hashes) as con:
             report, replaced_rows = _commit(ws, kind, names, index, read, replace, warnings,
                                             import_id, path, scan, prof, batch)
@@ -275,7 +275,7 @@ def _remove(path: Path | None) -> None:
 
 
 def _stage(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
-           names: list[str], index: dict[str, int]) -> int:
+           names: list[str], index: dict[str, int], warnings: list[str]) -> int:
     """Load and check the file into temp tables `_t` (typed rows with their problems) and
     `_problems`, outside any transaction: nothing in the workspace changes here, and the
     reader may retry single-threaded. Returns the number of data rows read."""
@@ -306,10 +306,17 @@ def _stage(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
             checks.append(bad(f"len(list_filter({t}, lambda x: x NOT IN ({okc}))) > 0", src, r,
                               "unknown defect code (use the reason codes of the data-formats "
                               "spec, separated by ;)"))
-    over = ", ".join(f"c{i}" for i in range(width, width + OVERFLOW))
-    checks.append(bad(f"concat_ws({_lit(prof.delimiter)}, {over}) <> ''", "(row)",
-                      f"concat_ws({_lit(prof.delimiter)}, {over})",
+    # Values past the header (empty trailing ones are fine). A filled last spare column
+    # means at least OVERFLOW more values (only the lenient re-read keeps '' there).
+    spare = spare_columns(path, scan, prof.delimiter, prof.quote, prof.header)
+    over = ", ".join(f"NULLIF(c{i}, '')" for i in range(width, width + spare))
+    surplus = f"concat_ws({_lit(prof.delimiter)}, {over})"
+    filled = f"c{width + spare - 1} IS NOT NULL"
+    checks.append(bad(f"NOT ({filled}) AND {surplus} <> ''", "(row)", surplus,
                       f"row has more values than the header's {width} columns"))
+    checks.append(bad(filled, "(row)", surplus,
+                      f"row has {width + spare} values or more, the header {width} columns "
+                      f"(values past the {width + spare}th were not read)"))
     if kind.name == "voters":
         parts = ", ".join(raw[p] for p in ADDRESS_PARTS)
         typed["residence_address"] = (f"coalesce({raw['residence_address']}, "
@@ -326,13 +333,20 @@ def _stage(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
         sel.append(f"upper({raw['section_id']}) || ':' || ({typed['page']})::VARCHAR || ':' "
                    f"|| ({typed['line']})::VARCHAR AS line_id")
     mapped = set(index.values())
-    extra = [(names[i], f"c{i}") for i in range(width) if i not in mapped and names[i]]
+    extra = [(names[i], f"NULLIF(c{i}, '')") for i in range(width)
+             if i not in mapped and names[i]]
     sel.append(("json_object(" + ", ".join(f"{_lit(n)}, {c}" for n, c in extra) + ")")
                if extra else "NULL::JSON")
     sel[-1] += " AS extra"
     sel.append(f"list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL) AS _bad")
-    total = load(con, path, scan, width, prof.delimiter, prof.quote, ", ".join(sel))
-    read = max(total - (first - 1), 0)
+    loaded = load(con, path, scan, width, prof.delimiter, prof.quote, ", ".join(sel),
+                  spare=spare)
+    if loaded.lenient:
+        warnings.append(
+            f"{path.name}: some rows have {width + spare} values or more (the header has "
+            f"{width}); values past the {width + spare}th were not read, and those rows are "
+            "rejected")
+    read = max(loaded.records - (first - 1), 0)
     # Temp-table row ids follow insertion (= file) order but do not start at 0.
     base = con.execute("SELECT coalesce(min(rowid), 0) FROM _t").fetchall()[0][0]
     con.execute(f"CREATE OR REPLACE TEMP VIEW _tv AS SELECT rowid - {base} + 1 AS rn, * "
