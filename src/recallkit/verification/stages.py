@@ -84,7 +84,7 @@ def _draw(ws: Any, seed: str, actor: str, size: int | None) -> list[sampling.Sam
             "used for this petition")
     ids = [r[0] for r in ws.con.execute(RAW_LINES + " ORDER BY line_id").fetchall()]
     if size is None:
-        size = sampling.sample_size(ws.pack, len(ids)).value
+        size = sampling.sample_size(ws.pack, len(ids)).size
     if prior and size <= prior[-1][1]:
         raise VerificationError(f"the sample already has {prior[-1][1]:,} lines")
     drawn = sampling.draw(seed, ids, size)
