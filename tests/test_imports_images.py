@@ -134,3 +134,16 @@ def test_cli(ws, tmp_path):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert (out["read"], out["accepted"], out["rejected"]) == (1, 1, 0)
+
+
+def test_images_not_on_disk_are_noticed(ws, tmp_path):
+    folder = tmp_path / "imaging"
+    (folder / "img").mkdir(parents=True)
+    (folder / "img" / "V1.png").write_bytes(b"png")
+    ok = import_signature_images(ws, write(folder, "voter_id,signature_image\nV1,img/V1.png\n"))
+    assert not any("not on disk" in w for w in ok.warnings)
+    moved = import_signature_images(ws, write(folder, "voter_id,signature_image\n"
+                                                      "V2,elsewhere/V2.png\n", "more.csv"))
+    assert moved.accepted == 1
+    assert any("1 of the first 1 signature images are not on disk" in w
+               for w in moved.warnings)

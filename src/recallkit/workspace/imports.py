@@ -444,6 +444,22 @@ def _report(ws: Workspace, kind: Kind, read: int, import_id: int, path: Path, sc
 _ABSOLUTE = r"^(/|[A-Za-z]:[\\/]|\\\\|[A-Za-z][A-Za-z0-9+.-]*://)"
 
 
+IMAGE_CHECKS = 50  # image files looked for on disk: a check of the paths, not an inventory
+
+
+def _missing_images(con: Any, path: Path) -> list[str]:
+    """Look for the first few local image files, so that paths written relative to some
+    other folder than the list's own are noticed at import, not at review."""
+    rows = con.execute(f"SELECT image FROM _images WHERE NOT regexp_matches(image, "
+                       f"'^[A-Za-z][A-Za-z0-9+.-]*://') LIMIT {IMAGE_CHECKS}").fetchall()
+    missing = [r[0] for r in rows if not Path(r[0]).is_file()]
+    if not missing:
+        return []
+    return [f"{path.name}: {len(missing)} of the first {len(rows)} signature images are not "
+            f"on disk (e.g. {missing[0]}); relative paths are read from the folder of "
+            f"{path.name} — check the paths or the images' location"]
+
+
 def _commit_images(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
                    read: int, warnings: list[str], import_id: int, path: Path,
                    scan: FileScan, prof: Profile, replace: bool) -> tuple[ImportReport, int]:
@@ -474,6 +490,7 @@ def _commit_images(ws: Workspace, kind: Kind, names: list[str], index: dict[str,
         "v.signature_image IS NOT NULL AND v.signature_image <> i.image").fetchall()[0][0]
     con.execute("UPDATE voters SET signature_image = i.image FROM _images i "
                 "WHERE voters.voter_id = i.voter_id")
+    warnings.extend(_missing_images(con, path))
     con.execute("DROP TABLE _images")
     if replaced:
         warnings.append(f"{replaced:,} voters already had a different signature image on file; "
