@@ -31,6 +31,7 @@ from recallkit.workspace.csvread import (
 )
 from recallkit.workspace.db import Workspace, WorkspaceError
 from recallkit.workspace.profiles import KINDS, Kind, Profile, ProfileError, load_profile
+from recallkit.workspace.signature_images import attach_images
 
 LOCKED_KINDS = {"voters": "voters", "sections": "sections", "signatures": "signatures",
                 "signature_images": "voters' signatures on file"}
@@ -377,8 +378,8 @@ def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
     were replaced."""
     con = ws.con
     if kind.name == "signature_images":
-        return _commit_images(ws, kind, names, index, read, warnings, import_id, path, scan,
-                              prof, replace)
+        replaced = attach_images(con, path, names[index["voter_id"]], warnings)
+        return _report(ws, kind, read, import_id, path, scan, prof, replace), replaced
     replaced_rows = 0
     if replace:
         replaced_rows = con.execute(f"SELECT count(*) FROM {kind.table}").fetchall()[0][0]
@@ -438,64 +439,6 @@ def _report(ws: Workspace, kind: Kind, read: int, import_id: int, path: Path, sc
             f"ORDER BY rn, col) TO {_lit(str(rejects))} (HEADER, DELIMITER ',')")
     return ImportReport(read, accepted, rejected, rejects, (), kind.name, str(path),
                         scan.sha256, import_id, prof.name, replace)
-
-
-# A path that is already absolute: POSIX, Windows drive or UNC, or a URL of an imaging system.
-_ABSOLUTE = r"^(/|[A-Za-z]:[\\/]|\\\\|[A-Za-z][A-Za-z0-9+.-]*://)"
-
-
-IMAGE_CHECKS = 50  # image files looked for on disk: a check of the paths, not an inventory
-
-
-def _missing_images(con: Any, path: Path) -> list[str]:
-    """Look for the first few local image files, so that paths written relative to some
-    other folder than the list's own are noticed at import, not at review."""
-    rows = con.execute(f"SELECT image FROM _images WHERE NOT regexp_matches(image, "
-                       f"'^[A-Za-z][A-Za-z0-9+.-]*://') LIMIT {IMAGE_CHECKS}").fetchall()
-    missing = [r[0] for r in rows if not Path(r[0]).is_file()]
-    if not missing:
-        return []
-    return [f"{path.name}: {len(missing)} of the first {len(rows)} signature images are not "
-            f"on disk (e.g. {missing[0]}); relative paths are read from the folder of "
-            f"{path.name} — check the paths or the images' location"]
-
-
-def _commit_images(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
-                   read: int, warnings: list[str], import_id: int, path: Path,
-                   scan: FileScan, prof: Profile, replace: bool) -> tuple[ImportReport, int]:
-    """Signatures on file: set voters.signature_image of voters already in the workspace.
-
-    Counties keep these images in a separate system, so the list arrives after the voter
-    file. A relative path is resolved against the list's own folder and stored absolute, so
-    the workspace finds the image whatever directory a later command runs from. A voter id
-    the workspace does not hold is rejected (the image cannot be attached to anyone).
-    Returns the report and how many voters already had an image (now replaced).
-    """
-    con = ws.con
-    vid = _lit(names[index["voter_id"]])
-    con.execute(
-        f"INSERT INTO _problems SELECT rn, {vid}, voter_id, 'no voter with this voter_id in "
-        "the workspace (import the voter file first)' FROM _tv t WHERE len(_bad) = 0 AND rn "
-        "NOT IN (SELECT rn FROM _problems) AND NOT EXISTS (SELECT 1 FROM voters v WHERE "
-        "v.voter_id = t.voter_id)")
-    base = _lit(str(path.parent.resolve()).rstrip("/") + "/")
-    resolved = (f"CASE WHEN regexp_matches(signature_image, {_lit(_ABSOLUTE)}) THEN "
-                f"signature_image ELSE {base} || regexp_replace(signature_image, '^(\\./)+', "
-                "'') END")
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _images AS SELECT voter_id, {resolved} AS image FROM _tv "
-        "WHERE len(_bad) = 0 AND rn NOT IN (SELECT rn FROM _problems)")
-    replaced = con.execute(
-        "SELECT count(*) FROM voters v JOIN _images i USING (voter_id) WHERE "
-        "v.signature_image IS NOT NULL AND v.signature_image <> i.image").fetchall()[0][0]
-    con.execute("UPDATE voters SET signature_image = i.image FROM _images i "
-                "WHERE voters.voter_id = i.voter_id")
-    warnings.extend(_missing_images(con, path))
-    con.execute("DROP TABLE _images")
-    if replaced:
-        warnings.append(f"{replaced:,} voters already had a different signature image on file; "
-                        f"{path.name} replaced it (recorded in the audit log)")
-    return _report(ws, kind, read, import_id, path, scan, prof, replace), replaced
 
 
 def _warnings(ws: Workspace, kind: Kind) -> list[str]:
