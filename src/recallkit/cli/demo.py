@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from recallkit.cli.common import console, print_json
@@ -39,8 +40,8 @@ def register(app: typer.Typer) -> None:
         table.add_column("status")
         table.add_column("detail", overflow="fold")
         for s in run.stages:
-            colour = {"done": "green", "not built": "yellow", "failed": "red"}.get(s.status, "")
-            table.add_row(s.name, f"[{colour}]{s.status}[/]", s.detail)
+            colour = {"done": "green", "not built": "yellow"}.get(s.status, "red")
+            table.add_row(s.name, f"[{colour}]{s.status}[/]", escape(s.detail))
             if "accuracy" in s.data:
                 acc = s.data["accuracy"]
                 table.add_row("", "", ", ".join(f"{k}: {v}" for k, v in acc.items()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import random
 import zlib
 from collections.abc import Iterable
@@ -185,6 +186,8 @@ def write_petition_images(out: Path, voters_dir: Path,
     with (out / "voter_images.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["voter_id", "signature_image"])
+        # Relative to this CSV's folder, as the signature-images import reads it.
+        on_file_dir = os.path.relpath(voters_dir / "images" / "voters", out)
         for vid, _ in sorted(set(on_file)):
-            w.writerow([vid, str(voters_dir / "images" / "voters" / f"{vid}.png")])
+            w.writerow([vid, f"{on_file_dir}/{vid}.png"])
     return len(lines) + len(set(on_file))
