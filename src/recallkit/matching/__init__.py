@@ -19,6 +19,10 @@ from recallkit.matching import decide as _decide
 from recallkit.matching import normalize, score
 
 SQL_DIR = Path(__file__).parent
+# County-wide name keys shared by more voters than this are not used for blocking.
+WIDE_CAP = 200
+# DuckDB may use this much memory for matching before it spills to disk.
+MEMORY_LIMIT = "6GB"
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     weights) no new weights are learned."""
     t: dict[str, float] = {}
     t0 = time.perf_counter()
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     if not voters_ready:
         build_voters(con)
     t["normalize_voters"] = time.perf_counter() - t0
@@ -54,7 +59,9 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     t["normalize_entries"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     sql = (SQL_DIR / "blocking.sql").read_text(encoding="utf-8")
-    for stmt in sql.replace("{S}", "rk_s").replace("{V}", "rk_v").split(";\n"):
+    sql = sql.replace("{S}", "rk_s").replace("{V}", "rk_v").replace("{WIDE_CAP}",
+                                                                     str(WIDE_CAP))
+    for stmt in sql.split(";\n"):
         if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
             con.execute(stmt)
     t["blocking"] = time.perf_counter() - t0
@@ -79,6 +86,6 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     t["score_decide"] = time.perf_counter() - t0
     params = {"method": "fellegi-sunter/em", "epsilon": epsilon,
               "registered_share": round(share, 5), "n_voters": n_voters,
-              "mover_rate": mover_rate,
+              "mover_rate": mover_rate, "wide_key_cap": WIDE_CAP,
               "model": model.as_dict(), "top_k": _decide.TOP_K}
     return MatchRun(n, pairs, params, {k: round(v, 3) for k, v in t.items()}, model)

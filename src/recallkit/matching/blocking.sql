@@ -25,10 +25,10 @@ SELECT s.id, s.orient, v.voter_id, 2
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0
 UNION ALL
--- 3. phonetic surname + first initial + ZIP (spelling variants at a changed address)
+-- 3. phonetic surname + first two letters of the first name + ZIP (spelling variants)
 SELECT s.id, s.orient, v.voter_id, 3
 FROM {S} s JOIN {V} v
-  ON s.last_ph = v.last_ph AND left(s.first, 1) = left(v.first, 1) AND s.zip = v.zip;
+  ON s.last_ph = v.last_ph AND left(s.first, 2) = left(v.first, 2) AND s.zip = v.zip;
 
 -- 4. surname token + first-name root anywhere in the county, only for entries nobody of
 --    that surname was found for at the written address (movers, wrong or no address).
@@ -38,9 +38,16 @@ JOIN {S} s ON s.id = p.id AND s.orient = p.orient
 JOIN {V} v ON v.voter_id = p.voter_id
 WHERE s.house = v.house AND len(list_intersect(s.last_toks, v.last_toks)) > 0;
 
+-- Keys shared by very many voters (JOSE GARCIA county-wide) cannot identify anybody
+-- without an address: such entries go to a person rather than into millions of pairs.
+CREATE OR REPLACE TEMP TABLE rk_vkey_wide AS
+SELECT * FROM rk_vkey
+WHERE (tok, root) IN (SELECT (tok, root) FROM rk_vkey GROUP BY tok, root
+                      HAVING count(*) <= {WIDE_CAP});
+
 INSERT INTO rk_pairs
 SELECT DISTINCT s.id, s.orient, v.voter_id, 4
-FROM rk_skey s JOIN rk_vkey v USING (tok, root)
+FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
 WHERE s.id NOT IN (SELECT id FROM rk_found_here);
 
 CREATE OR REPLACE TEMP TABLE rk_cand AS
