@@ -45,6 +45,14 @@ SELECT * FROM rk_vkey
 WHERE (tok, root) IN (SELECT (tok, root) FROM rk_vkey GROUP BY tok, root
                       HAVING count(*) <= {WIDE_CAP});
 
+-- Entries that could not be searched county-wide because their name is too common:
+-- "nobody found" is not evidence for them, so they go to a person (decide.py).
+CREATE OR REPLACE TEMP TABLE rk_unsearched AS
+SELECT DISTINCT s.id FROM rk_skey s
+WHERE s.id NOT IN (SELECT id FROM rk_found_here)
+  AND (s.tok, s.root) IN (SELECT (tok, root) FROM rk_vkey GROUP BY tok, root
+                          HAVING count(*) > {WIDE_CAP});
+
 INSERT INTO rk_pairs
 SELECT DISTINCT s.id, s.orient, v.voter_id, 4
 FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)

@@ -30,7 +30,7 @@ TOP_K = 5
 
 def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float,
            n_voters: int, epsilon: float = DEFAULT_EPSILON, entries: str = "rk_s",
-           out: str = "rk_match") -> None:
+           out: str = "rk_match", unsearched: str = "rk_unsearched") -> None:
     """rk_match(id, voter_id, score, p_best, p_none, status, candidates, top JSON)."""
     pi = min(max(registered_share, 0.01), 0.99)
     log2_prior_odds = math.log2(pi / (max(n_voters, 1) * (1 - pi)))
@@ -84,7 +84,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float,
                coalesce(a.excluded, 0) AS excluded, a.top,
                CASE WHEN a.voter_id IS NOT NULL AND a.p_best >= 1 - {epsilon!r} THEN 'match'
                     WHEN coalesce(a.p_none, 1) >= 1 - {epsilon!r}
-                         AND NOT coalesce(a.doubtful, FALSE) THEN 'none'
+                         AND NOT coalesce(a.doubtful, FALSE)
+                         AND e.id NOT IN (SELECT id FROM {unsearched}) THEN 'none'
                     ELSE 'review' END AS status
         FROM (SELECT DISTINCT id FROM {entries}) e LEFT JOIN agg a USING (id)
     """)
