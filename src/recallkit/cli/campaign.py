@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from recallkit.cli.common import console, fail, print_json
+from recallkit.cli.common import console, fail, print_json, steps_table
 from recallkit.planner import CampaignPlan, PlanInputError, plan_campaign
 from recallkit.rules import RulePackError, load_pack
 
@@ -54,12 +53,7 @@ def plan_campaign_cmd(
 
 
 def show_plan(plan: CampaignPlan) -> None:
-    table = Table(title=f"Campaign plan — {plan.rules}")
-    for col in ("step", "value", "rule", "cite"):
-        table.add_column(col)
-    for s in plan.steps:
-        value = f"{s.value:,}" if isinstance(s.value, int) else str(s.value)
-        table.add_row(s.name, value, s.rule, s.cite)
+    table = steps_table(f"Campaign plan — {plan.rules}", plan.steps)
     console.print(table)
     o = plan.odds
     console.print(

@@ -4,40 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import fields, is_dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
+
+from recallkit.explain import Step, plain
 
 console = Console()
 err_console = Console(stderr=True)
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Plain JSON values: decimals as strings (exact), dates ISO, dataclasses as dicts."""
-    if hasattr(obj, "as_dict") and callable(obj.as_dict):
-        return to_jsonable(obj.as_dict())
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, Decimal):
-        return str(obj)
-    if isinstance(obj, (date, datetime)):
-        return obj.isoformat()
-    if isinstance(obj, Path):
-        return str(obj)
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in obj]
-    return obj
-
-
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(plain(obj), indent=2, ensure_ascii=False) + "\n")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -48,3 +29,14 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def steps_table(title: str, steps: Iterable[Step]) -> Table:
+    """The steps of a computation with the rule and citation of each, as printed everywhere."""
+    table = Table(title=title)
+    for col in ("step", "value", "rule", "cite"):
+        table.add_column(col)
+    for s in steps:
+        value = f"{s.value:,}" if isinstance(s.value, int) else str(s.value)
+        table.add_row(s.name, value, s.rule, s.cite)
+    return table

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from recallkit.cli.common import console, fail, print_json, warn
+from recallkit.cli.common import console, fail, print_json, steps_table, warn
 from recallkit.confidence import ConfidenceInputError
 from recallkit.projection import VARIANTS, Projection, ProjectionInputError, project
 from recallkit.rules import RulePackError, load_pack
@@ -82,12 +81,7 @@ def show_projection(result: Projection) -> None:
     title = "Projection (2 CCR 20530-20532)"
     if result.variant != "regulation":
         title = f"Projection — NON-CONFORMING '{result.variant}' variant"
-    table = Table(title=title)
-    for col in ("step", "value", "rule", "cite"):
-        table.add_column(col)
-    for s in result.steps:
-        value = f"{s.value:,}" if isinstance(s.value, int) else str(s.value)
-        table.add_row(s.name, value, s.rule, s.cite)
+    table = steps_table(title, result.steps)
     console.print(table)
     for note in result.notes:
         console.print(f"Note: {note}")

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from recallkit.cli.common import console, fail, print_json
+from recallkit.cli.common import console, fail, print_json, steps_table
 from recallkit.rules import RulePackError, load_pack
 from recallkit.sampling import (
     SampledLine,
@@ -127,12 +126,7 @@ def size_cmd(
     if as_json:
         print_json(result)
         return
-    table = Table(title=f"Sample size — {pack.title}")
-    for col in ("step", "value", "rule", "cite"):
-        table.add_column(col)
-    for s in result.steps:
-        value = f"{s.value:,}" if isinstance(s.value, int) else str(s.value)
-        table.add_row(s.name, value, s.rule, s.cite)
+    table = steps_table(f"Sample size — {pack.title}", result.steps)
     console.print(table)
     console.print(f"Sample size: [bold]{result.size:,}[/] ({result.cite})")
 

@@ -247,7 +247,8 @@ class _Validator:
             lo = self.cited("verification.bands.insufficient_below_percent", number="decimal")
             if hi and lo:
                 if lo.value is not None and hi.value is not None and lo.value > hi.value:
-                    self.errors.append("verification.bands: insufficient edge above sufficient edge")
+                    self.errors.append(
+                        "verification.bands: insufficient edge above sufficient edge")
                 bands = BandsRule(self.text("verification.bands.cite"), hi, lo)
         verification = self.cited_table("verification", skip=("sample", "bands"))
         ballot = []
@@ -318,7 +319,8 @@ def _date(raw: Any) -> date | None:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", dict: "a table", list: "a list", bool: "true/false"}
+    names = {str: "text", int: "a whole number", dict: "a table", list: "a list",
+             bool: "true/false"}
     if isinstance(kind, tuple):
         return " or ".join(names.get(k, k.__name__) for k in kind)
     return names.get(kind, kind.__name__)

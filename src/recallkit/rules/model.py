@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from recallkit.explain import plain, plain_fields
+
 
 @dataclass(frozen=True)
 class Cited:
@@ -22,7 +24,7 @@ class Cited:
     unit: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"value": _plain(self.value), "cite": self.cite}
+        d: dict[str, Any] = {"value": plain(self.value), "cite": self.cite}
         if self.unit:
             d["unit"] = self.unit
         return d
@@ -124,20 +126,5 @@ class RulePack:
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready view (decimals as strings, dates ISO)."""
-        return _plain(self)
+        return plain_fields(self)
 
-
-def _plain(obj: Any) -> Any:
-    from dataclasses import fields, is_dataclass
-
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, Decimal):
-        return str(obj)
-    if isinstance(obj, date):
-        return obj.isoformat()
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    return obj

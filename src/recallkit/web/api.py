@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from recallkit.cli.common import to_jsonable
+from recallkit.explain import plain
 
 from . import library, queries
 from . import users as accounts
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 
 def ok(data: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(to_jsonable(data), status_code=status)
+    return JSONResponse(plain(data), status_code=status)
 
 
 class Login(BaseModel):

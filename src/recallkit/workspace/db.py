@@ -18,12 +18,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from recallkit.explain import plain
 from recallkit.rules import RulePack, load_pack, required_signatures
 from recallkit.workspace.audit import AuditEntry, append_entry
 
@@ -110,26 +110,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 def is_served(path: str | Path) -> bool:
     """The web server writes WS/.serving while it is the workspace's single writer."""
     return (Path(path) / SERVING_LOCK).exists()
-
-
-def _plain(obj: Any) -> Any:
-    """JSON-ready data (dataclasses, dates, decimals) for plan_json."""
-    from dataclasses import fields as dc_fields
-    from dataclasses import is_dataclass
-
-    if hasattr(obj, "as_dict") and callable(obj.as_dict):
-        return _plain(obj.as_dict())
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dc_fields(obj)}
-    if isinstance(obj, Decimal):
-        return str(obj)
-    if isinstance(obj, (date, datetime)):
-        return obj.isoformat()
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set, frozenset)):
-        return [_plain(v) for v in obj]
-    return obj
 
 
 class Workspace:
@@ -273,7 +253,7 @@ def _plan(pack: RulePack, measure: int, format_approved: date,
     if plan_recall is not None:
         plan = plan_recall(pack, measure, format_approved=format_approved,
                            office_kind=office_kind)
-        data = _plain(plan)
+        data = plain(plan)
         deadline = getattr(plan, "circulation_deadline", None)
         if deadline is None and isinstance(data, dict):
             deadline = _find_date(data, "circulation_deadline")
@@ -318,7 +298,7 @@ def create_workspace(path: str | Path, *, rules: str, jurisdiction: str, office:
     pack = load_pack(rules)
     need = required_signatures(pack, measure, office_kind)
     deadline, plan = _plan(pack, measure, format_approved, office_kind)
-    plan = {**plan, "required_signatures": _plain(need)}
+    plan = {**plan, "required_signatures": plain(need)}
     if not counties:
         raise WorkspaceError("name at least one county the jurisdiction covers (--county)")
     path.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from recallkit.cli.common import to_jsonable
+from recallkit.explain import plain
 
 from .. import library, queries
 from ..auth import require
@@ -201,7 +201,7 @@ async def certify(request: Request, official: str = Form(""),
                                        official_title=official_title.strip())
     data = await writer(request).run(queries.overview)
     record(request, user, "certified")
-    return render(request, "certify.html", o=data, result=to_jsonable(result), available=True)
+    return render(request, "certify.html", o=data, result=plain(result), available=True)
 
 
 @router.get("/reports/{name}")
