@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test test-fast lint demo bench lock clean
+.PHONY: install test test-fast lint demo bench docs lock clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ demo: install
 bench: install
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[test,bench]'
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Regenerate the CLI reference (tests/test_docs.py checks it is current).
+docs: install
+	$(BIN)/python docs/gen_cli_reference.py
 
 # Re-pin every dependency after changing a range in pyproject.toml.
 lock:
