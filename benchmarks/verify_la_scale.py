@@ -31,20 +31,40 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
+def ws_params(ws_dir: Path) -> dict:
+    import json
+
+    import duckdb
+
+    files = sorted(ws_dir.glob("*.duckdb"))
+    if not files:
+        return {}
+    con = duckdb.connect(str(files[0]), read_only=True)
+    try:
+        row = con.execute("SELECT params FROM match_runs ORDER BY run_id DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    return json.loads(row[0]) if row else {}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--voters", type=int, default=5_700_000)
     ap.add_argument("--signatures", type=int, default=716_000)
     ap.add_argument("--seed", type=int, default=2022)
     ap.add_argument("--dir", default="/tmp/recallkit-bench-la")
+    ap.add_argument("--images", action="store_true",
+                    help="draw signature images (lines and signatures on file) and compare")
     args = ap.parse_args()
     base = Path(args.dir)
-    data = base / f"data-{args.voters}-{args.signatures}-{args.seed}"
+    data = base / (f"data-{args.voters}-{args.signatures}-{args.seed}"
+                   + ("-img" if args.images else ""))
     if not (data / "truth.csv").exists():
         t = time.perf_counter()
         county = generate_county(args.voters, args.seed, data)
         generate_petition(data / "voters.csv", args.signatures, args.seed, data,
-                          county.circulation_from, county.circulation_to)
+                          county.circulation_from, county.circulation_to,
+                          images=args.images)
         print(f"generated data in {time.perf_counter() - t:.1f} s (not timed)")
     else:
         from recallkit.synth.county import DEFAULT_CIRCULATION  # noqa: F401
@@ -69,6 +89,13 @@ def main() -> None:
         timings[f"import {kind}"] = time.perf_counter() - t
         if rep.rejected:
             print(f"{kind}: {rep.rejected} rows rejected, see {rep.rejects_file}")
+    if args.images:
+        t = time.perf_counter()
+        imports.run_import(ws, "signature_images", data / "voter_images.csv", actor="bench")
+        # line images are relative to signatures.csv
+        ws.con.execute("UPDATE signatures SET signature_image = ? || signature_image "
+                       "WHERE signature_image NOT LIKE '/%'", [str(data.resolve()) + "/"])
+        timings["import signature images"] = time.perf_counter() - t
     t = time.perf_counter()
     try:
         imports.run_import(ws, "voter_history", data / "voter_history.csv", actor="bench")
@@ -107,6 +134,9 @@ def main() -> None:
     for k, v in rows:
         print(f"  {k:<{w}}  {v}")
     print("  engine step timings:", result.timings)
+    run = ws_params(ws_dir)
+    if run.get("signatures"):
+        print("  signature comparison:", run["signatures"])
     print("  largest automatic errors (truth → got, lines):")
     for c in ev["confusion"][:10]:
         print(f"    {c[0]} → {c[1]}: {c[2]}")

@@ -236,3 +236,44 @@ def test_full_count_counts_valid_lines(verified):
                                     "WHERE determination = 'valid'").fetchall()[0][0]
     assert fc.valid == expected_valid and fc.required == ws.petition.required
     assert fc.outcome in ("in_progress", "insufficient")
+
+
+def test_signature_comparison_sends_unlike_signatures_to_review(tmp_path):
+    """2 CCR 20960: a signature unlike the one on file goes to a person (never rejected by
+    the machine); no image on either side leaves the presumption of validity."""
+    from recallkit.synth.images import draw_signature, hand_for
+
+    ws = build(tmp_path, lines=LINES[:1], filler_lines=40)
+    con = ws.con
+    fillers = con.execute("SELECT s.line_id, v.voter_id, s.printed_name FROM signatures s "
+                          "JOIN voters v ON s.printed_name = v.first_name || ' ' || v.last_name "
+                          "AND s.residence_address = v.residence_address "
+                          "WHERE s.section_id = '8' ORDER BY s.line_id").fetchall()
+    img = tmp_path / "img"
+    img.mkdir()
+    forged, no_file = fillers[0][0], fillers[1][0]
+    for k, (lid, vid, name) in enumerate(fillers):
+        hand = hand_for(vid + "#other" if lid == forged else vid)
+        draw_signature(name, hand, tremor=k + 1).save(img / f"line{k}.png")
+        con.execute("UPDATE signatures SET signature_image = ? WHERE line_id = ?",
+                    [f"img/line{k}.png", lid])  # relative to the workspace's parent
+        if lid != no_file:
+            draw_signature(name, hand_for(vid)).save(img / f"{vid}.png")
+            con.execute("UPDATE voters SET signature_image = ? WHERE voter_id = ?",
+                        [str(img / f"{vid}.png"), vid])
+    stages.verify(ws, "full", "test")
+    hint = con.execute("SELECT reason_hint FROM review_queue WHERE line_id = ?",
+                       [forged]).fetchall()
+    assert hint and hint[0][0].startswith("SIGNATURE_MISMATCH")
+    assert forged not in _current(ws)
+    state = con.execute("SELECT determination, evidence->>'$.signature.state' FROM "
+                        "current_determinations WHERE line_id = ?", [no_file]).fetchall()
+    assert state == [("valid", "no_image")]
+    compared = con.execute("SELECT count(*) FROM current_determinations WHERE "
+                           "evidence->>'$.signature.state' = 'compared' AND "
+                           "determination = 'valid'").fetchall()[0][0]
+    assert compared >= len(fillers) - 6
+    params = con.execute("SELECT params->>'$.signatures.threshold' FROM match_runs"
+                         ).fetchall()[0][0]
+    assert params is not None
+    ws.close()

@@ -6,6 +6,7 @@ the results into the workspace inside one audited transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from typing import Any
 import duckdb
 
 from recallkit.matching import MatchRun, build_voters, match_entries, normalize
+from recallkit.matching import signatures as _sig
 
 SQL = (Path(__file__).parent / "determine.sql").read_text(encoding="utf-8")
 
@@ -72,9 +74,62 @@ def prepare_support(con: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
         con.execute(f"DROP TABLE {t}_keep")
 
 
+def _workspace_dir(con: duckdb.DuckDBPyConnection) -> Path | None:
+    row = con.execute("SELECT path FROM duckdb_databases() "
+                      "WHERE database_name = current_database()").fetchone()
+    return Path(row[0]).resolve().parent if row and row[0] else None
+
+
+def _resolve(path: str, roots: list[Path]) -> str:
+    p = Path(path)
+    if p.is_absolute():
+        return path
+    for r in roots:
+        if (r / p).is_file():
+            return str(r / p)
+    return path
+
+
+def compare_signatures(con: duckdb.DuckDBPyConnection,
+                       image_roots: list[Path] | None = None) -> dict[str, Any]:
+    """rk_sig(line_id, similarity, state): each line matched to a voter whose signature is
+    on file, compared with it (matching.signatures). state is 'compared', or 'no_image'
+    when either side has no usable image (presumption of validity, 2 CCR 20960).
+    Returns the run's signature parameters (threshold chosen from the distribution)."""
+    rows = con.execute("""
+        SELECT m.id, s.signature_image, v.signature_image
+        FROM rk_match m JOIN signatures s ON s.line_id = m.id
+        JOIN voters v ON v.voter_id = m.voter_id
+        WHERE m.voter_id IS NOT NULL AND s.has_signature
+          AND nullif(s.signature_image, '') IS NOT NULL
+          AND nullif(v.signature_image, '') IS NOT NULL
+    """).fetchall()
+    roots = [*(image_roots or [])]
+    ws = _workspace_dir(con)
+    if ws is not None:
+        roots += [ws, ws.parent]
+    sims = _sig.compare_many((lid, _resolve(a, roots), [_resolve(b, roots)])
+                             for lid, a, b in rows) if rows else {}
+    got = [v for v in sims.values() if v is not None]
+    thr = _sig.threshold(got)
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_sig "
+                "(line_id VARCHAR, similarity DOUBLE, state VARCHAR)")
+    if sims:
+        con.executemany("INSERT INTO rk_sig VALUES (?, ?, ?)",
+                        [(k, v, "compared" if v is not None else "no_image")
+                         for k, v in sims.items()])
+    return {"method": "ink-grid/profiles/directions", "threshold": round(thr, 4),
+            "compared": len(got), "unreadable": len(sims) - len(got),
+            "below": sum(1 for v in got if v < thr)}
+
+
 def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
-            epsilon: float | None = None) -> Examined:
-    """Match and reason the lines of `lines_sql` (one column line_id). Leaves rk_det."""
+            epsilon: float | None = None, *,
+            image_roots: list[Path] | None = None) -> Examined:
+    """Match and reason the lines of `lines_sql` (one column line_id). Leaves rk_det.
+
+    Relative signature image paths are looked up under `image_roots`, then the
+    workspace directory."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE rk_lines AS {lines_sql}")
     build_voters(con)
     kw: dict[str, Any] = {} if epsilon is None else {"epsilon": epsilon}
@@ -82,7 +137,9 @@ def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
         con, "SELECT s.line_id AS id, printed_name, residence_address, city, zip "
              "FROM signatures s JOIN rk_lines USING (line_id)", voters_ready=True, **kw)
     prepare_support(con, run)
-    _exec_script(con, SQL)
+    sig = compare_signatures(con, image_roots)
+    run = dataclasses.replace(run, params={**run.params, "signatures": sig})
+    _exec_script(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"]))))
     auto, review = con.execute(
         "SELECT count(*) FILTER (WHERE route = 'auto'), count(*) FILTER (WHERE route = "
         "'review') FROM rk_det").fetchall()[0]
@@ -116,6 +173,8 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
                        p_nobody := round(d.p_none, 6), score := round(d.score, 3),
                        candidates := d.candidates, moved_ok := d.moved_ok,
                        withdrawal_received := d.withdrawal_received,
+                       signature := struct_pack(similarity := round(d.sig_similarity, 4),
+                                                state := d.sig_state),
                        top := d.top[1:3])),
                cur.determination_id, ?, ?
         FROM rk_det d

@@ -1,6 +1,8 @@
 -- Reasons for every examined line, in the precedence of data-formats.md.
 -- Inputs: rk_lines(line_id), rk_match (identity decision per line), rk_s (normalized
--- entries), rk_hist (normalized voter history), rk_wd (withdrawn voters with dates).
+-- entries), rk_hist (normalized voter history), rk_wd (withdrawn voters with dates),
+-- rk_sig (signature similarity per matched line; {SIG_THRESHOLD} chosen from its
+-- distribution).
 CREATE OR REPLACE TEMP TABLE rk_det AS
 WITH p AS (
     SELECT format_approved, circulation_deadline,
@@ -17,13 +19,17 @@ WITH p AS (
            e.zip AS s_zip,
            m.voter_id, m.score, m.p_best, m.p_none, m.status, m.top, m.candidates,
            v.county AS v_county, v.status AS v_status, v.status_date, v.registration_date,
-           m.top[1].house AS c_house, m.top[1].street AS c_street, m.top[1].loc AS c_loc
+           m.top[1].house AS c_house, m.top[1].street AS c_street, m.top[1].loc AS c_loc,
+           sg.similarity AS sig_similarity,
+           CASE WHEN NOT s.has_signature THEN NULL
+                ELSE coalesce(sg.state, 'no_image') END AS sig_state
     FROM rk_lines x
     JOIN signatures s ON s.line_id = x.line_id
     LEFT JOIN sections sec ON sec.section_id = s.section_id
     LEFT JOIN (SELECT * FROM rk_s WHERE orient = 0) e ON e.id = s.line_id
     LEFT JOIN rk_match m ON m.id = s.line_id
     LEFT JOIN rk_v v ON v.voter_id = m.voter_id
+    LEFT JOIN rk_sig sg ON sg.line_id = s.line_id
 ), h AS (
     -- 2 CCR 20931: a voter who moved during circulation may sign at the address he or
     -- she was registered at when signing.
@@ -94,6 +100,10 @@ WITH p AS (
                       (l.c_house = 2 AND (l.c_street >= 1 OR l.c_loc = 2)))
                       AND h.line_id IS NULL
                  THEN 'ADDRESS_MISMATCH' END,
+            -- 2 CCR 20960: only a person finds a signature mismatch; a low similarity
+            -- is a hint that sends the line to review (see route), never a rejection.
+            CASE WHEN l.status = 'match' AND l.sig_similarity < {SIG_THRESHOLD}
+                 THEN 'SIGNATURE_MISMATCH' END,
             CASE WHEN l.status = 'match' AND w.received IS NOT NULL THEN 'WITHDRAWN' END
         ], lambda x: x IS NOT NULL) AS reasons
     FROM l CROSS JOIN p
@@ -109,6 +119,7 @@ SELECT *,
               'NO_ADDRESS')
          THEN 'auto'
          WHEN status = 'review' THEN 'review'
+         WHEN reasons[1] = 'SIGNATURE_MISMATCH' THEN 'review'
          ELSE 'auto' END AS route,
     CASE WHEN len(reasons) = 0 THEN 'valid' ELSE 'invalid' END AS determination,
     reasons[1] AS reason
