@@ -132,7 +132,7 @@ def generate_petition(
         )
     voter[need] = rng.choice(valid_pool, size=len(need), replace=False)
     _use_recent_registrants(vf, rng, lay, voter, pools["during"])
-    _duplicates(rng, lay, voter)
+    _duplicates(rng, lay, voter, vf)
     home = pools["home"]
     nr_rows = np.flatnonzero(reason == "NOT_REGISTERED")
     am_rows = np.flatnonzero(reason == "ADDRESS_MISMATCH")
@@ -252,12 +252,26 @@ def _use_recent_registrants(vf: VoterFile, rng, lay: Layout, voter, during) -> N
     voter[pick_rows[ok]] = cand[ok]
 
 
-def _duplicates(rng, lay: Layout, voter: np.ndarray) -> None:
-    """A duplicate repeats the voter of an earlier valid line (filing order)."""
+def _duplicates(rng, lay: Layout, voter: np.ndarray, vf: VoterFile) -> None:
+    """A duplicate repeats the voter of an earlier valid line (filing order) who was
+    registered by the end of the duplicate's own section — otherwise REGISTERED_LATE
+    would come first in the order of precedence (data-formats.md)."""
     valid_pos = np.flatnonzero((lay.reason == "") & ~lay.line_struck)
     dups = np.flatnonzero(lay.reason == "DUPLICATE")
     before = np.searchsorted(valid_pos, dups)
+    reg = vf.registration_days(voter[valid_pos]) if len(valid_pos) else np.array([])
+    dup_end = lay.sec_to[lay.line_section[dups]]
     pick = (rng.random(len(dups)) * before).astype(np.int64)
+    for _ in range(50):  # redraw the few that hit a voter registered too late
+        bad = np.flatnonzero(reg[pick] > dup_end) if len(pick) else np.array([], int)
+        if len(bad) == 0:
+            break
+        pick[bad] = (rng.random(len(bad)) * before[bad]).astype(np.int64)
+    else:  # still late: take the earliest valid line registered in time, if any
+        for b in np.flatnonzero(reg[pick] > dup_end):
+            ok = np.flatnonzero(reg[: before[b]] <= dup_end[b])
+            if len(ok):
+                pick[b] = ok[0]
     voter[dups] = voter[valid_pos[pick]]
 
 
