@@ -92,9 +92,9 @@ def _simulate_review(ws: Any, truth: dict[str, tuple[str, str]], out: Path) -> i
 
 
 def _accuracy(ws: Any, truth: dict[str, tuple[str, str]], mode: str) -> dict[str, Any]:
+    view = "sample_determinations" if mode == "sample" else "full_count_determinations"
     rows = ws.con.execute(
-        "SELECT line_id, determination, coalesce(reason, ''), decided_by "
-        "FROM current_determinations WHERE mode = ?", [mode]
+        f"SELECT line_id, determination, coalesce(reason, ''), decided_by FROM {view}"
     ).fetchall()
     right = right_reason = auto = auto_wrong = 0
     for line_id, determination, reason, decided_by in rows:

@@ -165,9 +165,11 @@ def find_anomalies(
     return AnomalyReport(method, threshold, DISCLAIMER, tests, same)
 
 
-def same_hand_sql() -> str:
-    return """SELECT s.section_id, sec.circulator_name, d.line_id
-              FROM current_determinations d JOIN signatures s USING (line_id)
-              JOIN sections sec USING (section_id)
-              WHERE d.reason = 'NOT_PERSONALLY_AFFIXED' AND d.mode = ?
-              ORDER BY 1, 3"""
+def same_hand_sql(view: str = "full_count_determinations") -> str:
+    """NOT_PERSONALLY_AFFIXED lines by section, from the determinations `view` that counts
+    for the report (facts.determinations_view)."""
+    return f"""SELECT s.section_id, sec.circulator_name, d.line_id
+               FROM {view} d JOIN signatures s USING (line_id)
+               JOIN sections sec USING (section_id)
+               WHERE d.reason = 'NOT_PERSONALLY_AFFIXED'
+               ORDER BY 1, 3"""

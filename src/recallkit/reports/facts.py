@@ -96,11 +96,27 @@ def raw_count_sql() -> str:
     """
 
 
+# Which determinations count for each method: the views of workspace migration 004, the
+# one definition shared with verification and the web app.
+METHOD_VIEWS = {"sample": "sample_determinations", "full": "full_count_determinations",
+                "raw_count": "sample_determinations"}
+
+
+def determinations_view(method: str) -> str:
+    """The view holding the determinations a report by `method` counts."""
+    return METHOD_VIEWS[method]
+
+
 def choose_method(con: Any) -> str:
-    """A full count, once begun, decides; else the sample; else only the raw count exists."""
-    modes = {r[0] for r in con.execute(
-        "SELECT DISTINCT mode FROM current_determinations").fetchall()}
-    if "full" in modes:
+    """A full count, once begun, decides; else the sample; else only the raw count exists.
+
+    The full count has begun when `verify --mode full` ran (audit log) or a full-count
+    determination exists (workspaces verified before the log recorded it).
+    """
+    begun = con.execute(
+        """SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = 'verify_full')
+               OR EXISTS (SELECT 1 FROM determinations WHERE mode = 'full')""").fetchone()[0]
+    if begun:
         return "full"
     if con.execute("SELECT count(*) FROM sample").fetchone()[0] > 0:
         return "sample"
@@ -128,16 +144,13 @@ def gather(con: Any, raw_count: int | None = None) -> PetitionFacts:
     ).fetchone()
     sample_size = int(con.execute("SELECT count(*) FROM sample").fetchone()[0])
     sv, sd = con.execute(
-        """SELECT count(*) FILTER (WHERE d.determination = 'valid'),
-                  count(*) FILTER (WHERE d.reason = 'DUPLICATE')
-           FROM current_determinations d JOIN sample s USING (line_id)
-           WHERE d.mode = 'sample'"""
+        """SELECT count(*) FILTER (WHERE determination = 'valid'),
+                  count(*) FILTER (WHERE reason = 'DUPLICATE')
+           FROM sample_determinations"""
     ).fetchone()
-    mode = method if method != "raw_count" else "sample"
     examined, valid = con.execute(
-        """SELECT count(*), count(*) FILTER (WHERE determination = 'valid')
-           FROM current_determinations WHERE mode = ?""",
-        [mode],
+        f"""SELECT count(*), count(*) FILTER (WHERE determination = 'valid')
+            FROM {determinations_view(method)}"""
     ).fetchone()
     inputs = tuple(
         InputFile(str(r[0]), str(r[1]), str(r[2]), _iso(r[3]), int(r[4]), int(r[5]), bool(r[6]))

@@ -16,7 +16,7 @@ from typing import Any
 
 from recallkit.reports import charts, tables
 from recallkit.reports.anomalies import AnomalyParams, find_anomalies, same_hand_sql
-from recallkit.reports.facts import PetitionFacts
+from recallkit.reports.facts import PetitionFacts, determinations_view
 from recallkit.reports.manifest import MANIFEST_NAME, build_manifest, write_manifest
 from recallkit.reports.source import audit_verified, workspace_facts, workspace_projection
 
@@ -42,16 +42,17 @@ class ReportSet:
 
 
 def progress_points(con: Any, mode: str) -> list[tuple[datetime, int, int]]:
-    """(time, lines decided so far, valid so far) at each first decision of a line."""
+    """(time, lines decided so far, valid so far) at each first decision of a line that
+    counts for `mode` (sample | full; a full count includes the lines the sample decided)."""
+    stage = "AND mode = 'sample'" if mode == "sample" else ""
     rows = con.execute(
-        """WITH first AS (
+        f"""WITH first AS (
                SELECT line_id, min(decided_at) AS t FROM determinations
-               WHERE mode = ? GROUP BY line_id),
-           cur AS (SELECT line_id, determination FROM current_determinations WHERE mode = ?)
+               WHERE mode <> 'undone' {stage} GROUP BY line_id),
+           cur AS (SELECT line_id, determination FROM {determinations_view(mode)})
            SELECT date_trunc('hour', f.t) AS t, count(*) AS n,
                   count(*) FILTER (WHERE c.determination = 'valid') AS v
-           FROM first f JOIN cur c USING (line_id) GROUP BY 1 ORDER BY 1""",
-        [mode, mode],
+           FROM first f JOIN cur c USING (line_id) GROUP BY 1 ORDER BY 1"""
     ).fetchall()
     out, n, v = [], 0, 0
     for t, dn, dv in rows:
@@ -113,7 +114,8 @@ def write_report_set(ws: Any, out_dir: Path, audience: str = "official",
 
     sec_rows = tables.group_counts(con, mode, "section")
     circ_rows = tables.group_counts(con, mode, "circulator")
-    same = [tuple(r) for r in con.execute(same_hand_sql(), [mode]).fetchall()]
+    same = [tuple(r) for r in con.execute(same_hand_sql(determinations_view(mode))
+                                           ).fetchall()]
     anomalies = find_anomalies(sec_rows, circ_rows, same, params)
     anomaly_doc = anomalies.as_dict()
     if audience == "public":

@@ -35,8 +35,8 @@ def workspace_projection(ws: Any, facts: PetitionFacts) -> dict[str, Any] | None
     from recallkit.projection import project
 
     withdrawn = int(ws.con.execute(
-        """SELECT count(*) FROM current_determinations d JOIN sample s USING (line_id)
-           WHERE d.mode = 'sample' AND d.reason = 'WITHDRAWN'""").fetchone()[0])
+        "SELECT count(*) FROM sample_determinations WHERE reason = 'WITHDRAWN'"
+    ).fetchone()[0])
     return project(facts.raw_count, facts.sample_size, facts.sample_valid,
                    facts.sample_duplicates, facts.required, ws.pack,
                    withdrawn=withdrawn).as_dict()

@@ -57,13 +57,16 @@ SELECT coalesce(sum(coalesce(l.n, s.signature_lines))
 FROM sections s LEFT JOIN lines l USING (section_id)
 """
 
-# Determinations as they stood at the end of a day: decided by then, not yet superseded.
+# Determinations as they stood at the end of a day: decided by then, not yet superseded,
+# of raw-count lines — `full_count_determinations` (migration 004) as of that day. An undo
+# marker supersedes the decision it undoes and is itself never a decision.
 _ASOF_SQL = """
 SELECT count(*) FILTER (WHERE d.determination = 'valid'),
        count(*),
        count(*) FILTER (WHERE d.reason = 'WITHDRAWN')
 FROM determinations d
-WHERE d.decided_at < ? AND d.mode = 'full'
+WHERE d.decided_at < ? AND d.mode <> 'undone'
+  AND d.line_id IN (SELECT line_id FROM signatures WHERE NOT struck)
   AND NOT EXISTS (SELECT 1 FROM determinations n
                   WHERE n.supersedes = d.determination_id AND n.decided_at < ?)
 """

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from recallkit.reports.facts import PetitionFacts
+from recallkit.reports.facts import PetitionFacts, determinations_view
 
 # Los Angeles County 2022 report categories, in the order that report printed them.
 LA_2022_CATEGORIES: tuple[str, ...] = (
@@ -137,16 +137,16 @@ def summary(facts: PetitionFacts) -> Table:
 
 
 def invalid_by_reason(con: Any, mode: str) -> tuple[Table, Table]:
-    """Invalid lines in the LA 2022 layout, and the same broken down by our reason codes."""
-    total = con.execute(
-        "SELECT count(*) FROM current_determinations WHERE mode = ?", [mode]
-    ).fetchone()[0]
+    """Invalid lines in the LA 2022 layout, and the same broken down by our reason codes.
+
+    `mode` is the report's method (sample | full): its view says which lines count."""
+    view = determinations_view(mode)
+    total = con.execute(f"SELECT count(*) FROM {view}").fetchone()[0]
     by_code = con.execute(
         f"""SELECT coalesce(reason, 'OTHER') AS reason, {_category_case()} AS category,
                    count(*) AS n
-            FROM current_determinations WHERE mode = ? AND determination = 'invalid'
-            GROUP BY ALL ORDER BY n DESC, reason""",
-        [mode],
+            FROM {view} WHERE determination = 'invalid'
+            GROUP BY ALL ORDER BY n DESC, reason"""
     ).fetchall()
     invalid = sum(r[2] for r in by_code)
     per_cat = {c: 0 for c in LA_2022_CATEGORIES}
@@ -182,8 +182,7 @@ WITH lines AS (
            count(*) FILTER (WHERE d.determination = 'invalid') AS invalid,
            count(*) FILTER (WHERE d.reason = 'DUPLICATE') AS duplicates,
            count(*) FILTER (WHERE d.reason = 'NOT_PERSONALLY_AFFIXED') AS same_hand
-    FROM current_determinations d JOIN signatures s USING (line_id)
-    WHERE d.mode = ?
+    FROM {view} d JOIN signatures s USING (line_id)
     GROUP BY s.section_id
 )
 SELECT {key}, {extra}
@@ -203,7 +202,8 @@ GROUP_COLUMNS = ("lines", "examined", "valid", "invalid", "duplicates", "same_ha
 
 
 def group_counts(con: Any, mode: str, by: str) -> list[dict[str, Any]]:
-    """Counts per section (`by='section'`) or per circulator (`by='circulator'`)."""
+    """Counts per section (`by='section'`) or per circulator (`by='circulator'`) of the
+    determinations that count for `mode` (sample | full)."""
     if by == "section":
         key = "sec.section_id AS section_id"
         extra = ("any_value(sec.county) AS county, any_value(sec.circulator_name) AS circulator, "
@@ -213,7 +213,7 @@ def group_counts(con: Any, mode: str, by: str) -> list[dict[str, Any]]:
         extra = "count(DISTINCT sec.section_id) AS sections,"
     else:
         raise ValueError(f"unknown grouping {by!r}; use 'section' or 'circulator'")
-    cur = con.execute(_GROUP_SQL.format(key=key, extra=extra), [mode])
+    cur = con.execute(_GROUP_SQL.format(key=key, extra=extra, view=determinations_view(mode)))
     names = [c[0] for c in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 

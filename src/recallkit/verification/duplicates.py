@@ -3,41 +3,71 @@
 The first *otherwise-valid* occurrence in filing order — (date_filed, section_id, page,
 line), numbers compared as numbers — counts (data-formats.md; the rule pack's
 [duplicates] table). Duplicates are an overlay on the other reasons: a line is a
-candidate when its current determination is valid or DUPLICATE (DUPLICATE is only ever
-given to otherwise-valid lines). After a review changes an earlier line, rerunning this
-pass turns a later DUPLICATE back into valid, always by appending a new determination.
+candidate when its determination is valid or DUPLICATE (DUPLICATE is only ever given to
+otherwise-valid lines). After a review changes an earlier line, rerunning this pass turns
+a later DUPLICATE back into valid, always by appending a new determination.
 
-Scope: full mode, the whole petition; sample mode, the lines of the sample only — the
-D of the projection formula (2 CCR 20530–20532).
+Scope and basis (the views of migration 004):
+- sample mode: the lines of the sample, read through `sample_determinations` — the D of
+  the projection formula (2 CCR 20530–20532), duplicates *within the sample*;
+- full mode: every raw-count line, read through `full_count_determinations` — sampled
+  lines included, so a sampled line that repeats a voter found earlier elsewhere in the
+  petition becomes DUPLICATE in the full count (a 'full' row, which the sample's figures
+  do not read).
+
+Every appended row supersedes the line's *current* row, so each line keeps one chain.
+`voters` limits the pass to those voters' lines: after one review decision only the
+decided line's voters can change, and the pass stays cheap at county scale.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import duckdb
 
 from recallkit.verification.determine import now
 
+BASIS = {"sample": "sample_determinations", "full": "full_count_determinations"}
 
-def resolve(con: duckdb.DuckDBPyConnection, mode: str) -> dict[str, int]:
-    """Append the determinations that make DUPLICATE right for `mode`. Returns counts."""
-    scope = ("SELECT line_id FROM sample" if mode == "sample"
-             else "SELECT line_id FROM signatures WHERE NOT struck")
-    # sample: the latest sample-mode determination of each line (the projection's view);
-    # full: every line's current determination, whatever stage made it.
-    current = ("""SELECT d.* FROM (
-                SELECT *, row_number() OVER (PARTITION BY line_id
-                          ORDER BY determination_id DESC) AS k
-                FROM determinations WHERE mode IN ('sample', 'undone')
-            ) d WHERE k = 1 AND mode = 'sample'""" if mode == "sample" else
-               "SELECT *, 1 AS k FROM current_determinations WHERE mode <> 'undone'")
+
+def full_count_begun(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a full count has started (a `verify_full` is in the audit log)."""
+    return bool(con.execute("SELECT count(*) FROM audit_log WHERE action = 'verify_full'"
+                            ).fetchall()[0][0])
+
+
+def voters_of_line(con: duckdb.DuckDBPyConnection, line_id: str) -> set[str]:
+    """Every voter a line has been matched to in any determination (old and new)."""
+    return {r[0] for r in con.execute(
+        "SELECT DISTINCT voter_id FROM determinations WHERE line_id = ? "
+        "AND voter_id IS NOT NULL", [line_id]).fetchall()}
+
+
+def resolve(con: duckdb.DuckDBPyConnection, mode: str,
+            voters: Iterable[str] | None = None) -> dict[str, int]:
+    """Append the determinations that make DUPLICATE right for `mode`. Returns counts.
+
+    With `voters`, only those voters' lines are reconsidered (an empty set does nothing).
+    """
+    if mode not in BASIS:
+        raise ValueError(f"duplicates mode must be 'sample' or 'full', not {mode!r}")
+    only = ""
+    params: list[object] = []
+    if voters is not None:
+        wanted = sorted({v for v in voters if v})
+        if not wanted:
+            return {"new_duplicates": 0, "restored_valid": 0}
+        only = "AND c.voter_id IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(wanted)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_dup AS
-        WITH cur AS ({current}), cand AS (
+        WITH cand AS (
             SELECT c.*, s.page, s.line, sec.date_filed, s.section_id
-            FROM cur c JOIN ({scope}) sc USING (line_id)
+            FROM {BASIS[mode]} c
             JOIN signatures s USING (line_id)
             LEFT JOIN sections sec ON sec.section_id = s.section_id
-            WHERE c.voter_id IS NOT NULL
+            WHERE c.voter_id IS NOT NULL {only}
               AND (c.determination = 'valid' OR c.reason = 'DUPLICATE')
         ), ranked AS (
             SELECT *, row_number() OVER (PARTITION BY voter_id
@@ -49,20 +79,37 @@ def resolve(con: duckdb.DuckDBPyConnection, mode: str) -> dict[str, int]:
         SELECT * FROM ranked
         WHERE (occurrence = 1 AND reason = 'DUPLICATE')
            OR (occurrence > 1 AND determination = 'valid')
-    """)
+    """, params)
     made = con.execute("SELECT count(*) FILTER (WHERE occurrence > 1), "
                        "count(*) FILTER (WHERE occurrence = 1) FROM rk_dup").fetchall()[0]
-    con.execute(f"""
-        INSERT INTO determinations (line_id, determination, reason, voter_id, decided_by,
-                                    score, evidence, supersedes, decided_at, mode)
-        SELECT line_id,
-               CASE WHEN occurrence > 1 THEN 'invalid' ELSE 'valid' END,
-               CASE WHEN occurrence > 1 THEN 'DUPLICATE' END,
-               voter_id, 'rule:duplicates', score,
-               to_json(struct_pack(first_occurrence := first_line,
-                                   occurrence := occurrence,
-                                   previous := evidence)),
-               determination_id, ?, '{mode}'
-        FROM rk_dup
-    """, [now()])
+    if made[0] or made[1]:
+        con.execute(f"""
+            INSERT INTO determinations (line_id, determination, reason, voter_id, decided_by,
+                                        score, evidence, supersedes, decided_at, mode)
+            SELECT r.line_id,
+                   CASE WHEN r.occurrence > 1 THEN 'invalid' ELSE 'valid' END,
+                   CASE WHEN r.occurrence > 1 THEN 'DUPLICATE' END,
+                   r.voter_id, 'rule:duplicates', r.score,
+                   to_json(struct_pack(first_occurrence := r.first_line,
+                                       occurrence := r.occurrence,
+                                       previous := r.evidence)),
+                   coalesce(h.determination_id, r.determination_id), ?, '{mode}'
+            FROM rk_dup r
+            LEFT JOIN (SELECT line_id, determination_id FROM current_determinations
+                       WHERE line_id IN (SELECT line_id FROM rk_dup)) h USING (line_id)
+        """, [now()])
     return {"new_duplicates": made[0], "restored_valid": made[1]}
+
+
+def resolve_after_change(con: duckdb.DuckDBPyConnection,
+                         voters: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
+    """Both passes after a decision changed: the sample's (when there is a sample) and the
+    full count's (once it has begun). The sample pass runs first because its rows supersede
+    the line's current row; the full pass then puts the petition-wide answer back on top."""
+    vs = None if voters is None else set(voters)
+    out: dict[str, dict[str, int]] = {}
+    if con.execute("SELECT count(*) FROM sample").fetchall()[0][0]:
+        out["sample"] = resolve(con, "sample", vs)
+    if full_count_begun(con):
+        out["full"] = resolve(con, "full", vs)
+    return out

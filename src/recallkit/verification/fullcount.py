@@ -37,16 +37,15 @@ def full_count_needed(ws: Any) -> str | None:
 
 
 def run_full_count(ws: Any, actor: str, force: bool = False) -> FullCount:
-    """Examine every raw-count line (incremental) and count valid lines petition-wide."""
+    """Examine every raw-count line not yet examined (sampled lines keep the determination
+    they got then) and count valid lines petition-wide (`full_count_determinations`)."""
     why = "requested" if force else full_count_needed(ws)
     if why is None:
         raise stages.VerificationError(
             "no full count is needed: the sample's projection is outside the full-count band "
             "(use force to examine every line anyway)")
     result = stages.verify(ws, "full", actor)
-    valid, undecided = ws.con.execute(f"""
-        SELECT count(*) FILTER (WHERE d.determination = 'valid'),
-               count(*) FILTER (WHERE d.line_id IS NULL OR d.mode = 'undone')
-        FROM ({stages.RAW_LINES}) r
-        LEFT JOIN current_determinations d USING (line_id)""").fetchall()[0]
-    return FullCount(why, result, valid, ws.petition.required, undecided)
+    valid, decided = ws.con.execute("""
+        SELECT count(*) FILTER (WHERE determination = 'valid'), count(*)
+        FROM full_count_determinations""").fetchall()[0]
+    return FullCount(why, result, valid, ws.petition.required, stages.raw_count(ws) - decided)

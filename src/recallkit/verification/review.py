@@ -214,8 +214,8 @@ def _record(ws: Any, line_id: str, reviewer: str, determination: str, reason: st
         con.execute("UPDATE review_queue SET status = 'decided', determination_id = ?, "
                     "lease_holder = ?, lease_expires = NULL WHERE line_id = ?",
                     [did, reviewer, line_id])
-        if resolve:
-            duplicates.resolve(con, mode)
+        if resolve:  # only this line's voters (old and new) can change as duplicates
+            duplicates.resolve_after_change(con, duplicates.voters_of_line(con, line_id))
         params["determination_id"] = did
     return did
 
@@ -237,18 +237,22 @@ def undo(ws: Any, reviewer: str) -> str | None:
         line_id, did, mode = row[0]
         with ws.transaction(f"reviewer:{reviewer}", "review_undo",
                             {"line_id": line_id, "determination_id": did}) as con:
-            # An 'undone' marker supersedes the decision; the line has no current
-            # determination until it is decided again.
+            # An 'undone' marker supersedes the line's current row (the decision, or a
+            # duplicates row laid over it); the line has no current determination, and no
+            # sample determination, until it is decided again (views of migration 004).
+            head = con.execute("SELECT max(determination_id) FROM current_determinations "
+                               "WHERE line_id = ?", [line_id]).fetchall()[0][0]
             con.execute("""
                 INSERT INTO determinations (line_id, determination, reason, voter_id,
                     decided_by, score, evidence, supersedes, decided_at, mode)
                 SELECT line_id, determination, reason, voter_id, decided_by, score,
-                       json_object('undone', true), determination_id, ?, 'undone'
-                FROM determinations WHERE determination_id = ?""", [now(), did])
+                       json_object('undone', true, 'decision', ?), ?, ?, 'undone'
+                FROM determinations WHERE determination_id = ?""",
+                [did, head if head is not None else did, now(), did])
             con.execute("UPDATE review_queue SET status = 'leased', lease_holder = ?, "
                         "lease_expires = ?, determination_id = NULL WHERE line_id = ?",
                         [reviewer, now() + timedelta(seconds=600), line_id])
-            duplicates.resolve(con, mode)
+            duplicates.resolve_after_change(con, duplicates.voters_of_line(con, line_id))
         return line_id
 
 
@@ -319,14 +323,19 @@ def import_decisions(ws: Any, csv_file: str | Path, actor: str) -> ImportReport:
     applied = 0
     if not problems:
         with _lock(ws):
-            modes = set()
+            touched: set[str] = set()
             for lid, det, reason, vid, note, mode in todo:
                 mode = mode if mode in ("sample", "full") else "full"
                 _record(ws, lid, actor, det, reason, vid, note, mode, "review_import",
                         resolve=False)
-                modes.add(mode)
+                touched.add(lid)
                 applied += 1
-            for mode in sorted(modes):  # duplicates once, after every row is in
-                with ws.transaction(actor, "resolve_duplicates", {"mode": mode}) as con:
-                    duplicates.resolve(con, mode)
+            if touched:  # duplicates once, after every row is in
+                with ws.transaction(actor, "resolve_duplicates",
+                                    {"lines": len(touched)}) as con:
+                    voters = {r[0] for r in con.execute(
+                        "SELECT DISTINCT voter_id FROM determinations WHERE voter_id IS NOT "
+                        "NULL AND line_id IN (SELECT unnest(?::VARCHAR[]))",
+                        [sorted(touched)]).fetchall()}
+                    duplicates.resolve_after_change(con, voters)
     return ImportReport(len(rows), applied, len(rows) - applied, tuple(problems))

@@ -104,14 +104,20 @@ def _draw(ws: Any, seed: str, actor: str, size: int | None) -> list[sampling.Sam
 
 
 def _pending_sql(mode: str) -> str:
-    scope = "SELECT line_id FROM sample" if mode == "sample" else RAW_LINES
-    # Already examined: a determination in this mode (or a reviewer's in any mode),
-    # or a queue item that is still open.
+    """Lines the engine still has to examine in `mode`. Examined once is examined: a line
+    with a current determination (from any stage, for the full count) or an open queue
+    item is not examined again; a sampled line needs its own sample determination (or a
+    reviewer's decision)."""
+    if mode == "sample":
+        scope = "SELECT line_id FROM sample"
+        done = """SELECT line_id FROM sample_determinations
+                  UNION SELECT line_id FROM current_determinations
+                        WHERE decided_by LIKE 'reviewer:%'"""
+    else:
+        scope, done = RAW_LINES, "SELECT line_id FROM current_determinations"
     return f"""
         SELECT line_id FROM ({scope})
-        WHERE line_id NOT IN (
-            SELECT line_id FROM current_determinations
-            WHERE mode = '{mode}' OR decided_by LIKE 'reviewer:%' OR '{mode}' = 'full')
+        WHERE line_id NOT IN ({done})
           AND line_id NOT IN (SELECT line_id FROM review_queue WHERE status <> 'decided')
     """
 
@@ -144,6 +150,8 @@ def _verify(ws: Any, mode: str, actor: str, epsilon: float | None) -> VerifyResu
             run_id = write_results(tx, ex.run, mode, started)
             params["run_id"] = run_id
         dup = duplicates.resolve(tx, mode)
+        if mode == "sample" and duplicates.full_count_begun(tx):
+            duplicates.resolve(tx, "full")
         params.update(auto=auto, review=review, duplicates=dup)
         if ws.petition.stage in ("intake", "sampled"):
             tx.execute("UPDATE petition SET stage = 'verifying' WHERE id = 1")
@@ -151,29 +159,28 @@ def _verify(ws: Any, mode: str, actor: str, epsilon: float | None) -> VerifyResu
     return VerifyResult(mode, run_id, pending, auto, review, dup, by_reason(ws, mode), timings)
 
 
+def determinations_view(mode: str) -> str:
+    """The view that says which determinations count for `mode` (migration 004)."""
+    return duplicates.BASIS[mode]
+
+
 def by_reason(ws: Any, mode: str) -> dict[str, int]:
-    scope = "SELECT line_id FROM sample" if mode == "sample" else RAW_LINES
     rows = ws.con.execute(f"""
-        SELECT coalesce(reason, 'valid'), count(*) FROM current_determinations
-        WHERE line_id IN ({scope}) GROUP BY 1 ORDER BY 2 DESC""").fetchall()
+        SELECT coalesce(reason, 'valid'), count(*) FROM {determinations_view(mode)}
+        GROUP BY 1 ORDER BY 2 DESC""").fetchall()
     return {r: n for r, n in rows}
 
 
 def sample_figures(ws: Any) -> dict[str, int]:
-    """S, V, D from the latest sample-mode determination of each sampled line."""
+    """S, V, D (and the undecided and withdrawn) of the sample, from
+    `sample_determinations`: what the projection reads (2 CCR 20530-20532)."""
     s, v, d, undecided, withdrawn = ws.con.execute("""
-        WITH last AS (
-            -- a reviewer's undo leaves an 'undone' marker: the line is undecided again
-            SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY line_id
-                                     ORDER BY determination_id DESC) AS k
-                           FROM determinations WHERE mode IN ('sample', 'undone'))
-            WHERE k = 1 AND mode = 'sample')
         SELECT (SELECT count(*) FROM sample),
                count(*) FILTER (WHERE l.determination = 'valid'),
                count(*) FILTER (WHERE l.reason = 'DUPLICATE'),
                (SELECT count(*) FROM sample) - count(l.line_id),
                count(*) FILTER (WHERE l.reason = 'WITHDRAWN')
-        FROM sample s LEFT JOIN last l USING (line_id)
+        FROM sample s LEFT JOIN sample_determinations l USING (line_id)
     """).fetchall()[0]
     return {"sample": s, "valid": v, "duplicates": d, "undecided": undecided,
             "withdrawn": withdrawn}
@@ -206,20 +213,19 @@ def progress(ws: Any) -> dict[str, Any]:
 def _progress(ws: Any) -> dict[str, Any]:
     con = ws.con
     q = dict(con.execute("SELECT status, count(*) FROM review_queue GROUP BY 1").fetchall())
-    decided = con.execute(f"""SELECT count(*) FROM current_determinations
-                             WHERE line_id IN ({RAW_LINES})""").fetchall()[0][0]
+    decided = con.execute("SELECT count(*) FROM full_count_determinations").fetchall()[0][0]
     return {"raw_count": raw_count(ws), "decided": decided, "sample": sample_figures(ws),
             "queue": {k: q.get(k, 0) for k in ("open", "leased", "decided")},
             "stage": ws.petition.stage}
 
 
 def ensure_export_view(con: Any) -> None:
-    """determinations_export: what auditors get (`recallkit export WS determinations`)."""
+    """determinations_export: what auditors get (`recallkit export WS determinations`):
+    one row per examined line, its current determination (undo markers are never current)."""
     con.execute("""
         CREATE OR REPLACE VIEW determinations_export AS
         SELECT s.section_id, s.page, s.line, d.determination, d.reason, d.voter_id,
                d.decided_by, d.score, d.mode, d.decided_at, d.determination_id
         FROM current_determinations d JOIN signatures s USING (line_id)
-        WHERE d.mode <> 'undone'
         ORDER BY s.section_id, s.page, s.line
     """)

@@ -97,11 +97,13 @@ def counts(ws: Any) -> dict[str, Any]:
         "sample_size": _one(ws, "SELECT count(*) FROM sample"),
         "withdrawals": _one(ws, "SELECT count(*) FROM withdrawals"),
     }
-    for mode in ("sample", "full"):
+    # The views of workspace migration 004 say which determinations count: the sample's
+    # (what the projection reads) and the full count's (sampled lines included).
+    for mode, view in (("sample", "sample_determinations"),
+                       ("full", "full_count_determinations")):
         row = ws.con.execute(
             "SELECT count(*) FILTER (WHERE determination = 'valid'), "
-            "count(*) FILTER (WHERE determination = 'invalid') "
-            "FROM current_determinations WHERE mode = ?", [mode]).fetchone()
+            f"count(*) FILTER (WHERE determination = 'invalid') FROM {view}").fetchone()
         c[f"{mode}_valid"], c[f"{mode}_invalid"] = int(row[0]), int(row[1])
         c[f"{mode}_examined"] = c[f"{mode}_valid"] + c[f"{mode}_invalid"]
     q = dict(ws.con.execute(
