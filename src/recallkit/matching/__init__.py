@@ -56,6 +56,7 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     t["normalize_voters"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     n = normalize.build_entries(con, source_sql, "rk_s")
+    normalize.build_history(con, "rk_vh")
     t["normalize_entries"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     sql = (SQL_DIR / "blocking.sql").read_text(encoding="utf-8")

@@ -25,6 +25,12 @@ SELECT s.id, s.orient, v.voter_id, 2
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0
 UNION ALL
+-- 2b. house number + street key of an earlier address of the voter (voter_history):
+--     movers who write the address they left
+SELECT s.id, s.orient, h.voter_id, 5
+FROM {S} s JOIN rk_vh h ON s.house = h.house AND s.street_key = h.street_key
+WHERE s.orient = 0
+UNION ALL
 -- 3. phonetic surname + first two letters of the first name + ZIP (spelling variants)
 SELECT s.id, s.orient, v.voter_id, 3
 FROM {S} s JOIN {V} v
@@ -36,7 +42,10 @@ CREATE OR REPLACE TEMP TABLE rk_found_here AS
 SELECT DISTINCT p.id FROM rk_pairs p
 JOIN {S} s ON s.id = p.id AND s.orient = p.orient
 JOIN {V} v ON v.voter_id = p.voter_id
-WHERE s.house = v.house AND len(list_intersect(s.last_toks, v.last_toks)) > 0;
+WHERE s.house = v.house AND len(list_intersect(s.last_toks, v.last_toks)) > 0
+  -- a housemate with another first name (the household rule) does not count as found
+  AND (len(list_intersect(s.roots, v.roots)) > 0
+       OR jaro_winkler_similarity(s.first, v.first) >= 0.9);
 
 -- Keys shared by very many voters (JOSE GARCIA county-wide) cannot identify anybody
 -- without an address: such entries go to a person rather than into millions of pairs.
@@ -61,3 +70,10 @@ WHERE s.id NOT IN (SELECT id FROM rk_found_here);
 CREATE OR REPLACE TEMP TABLE rk_cand AS
 SELECT id, orient, voter_id, list(DISTINCT pass ORDER BY pass) AS passes
 FROM rk_pairs GROUP BY ALL;
+
+-- Candidates whose earlier address (voter_history) is the one written on the line.
+CREATE OR REPLACE TEMP TABLE rk_cand_hist AS
+SELECT DISTINCT c.id, c.voter_id
+FROM rk_cand c JOIN {S} s ON s.id = c.id AND s.orient = 0
+JOIN rk_vh h ON h.voter_id = c.voter_id AND h.house = s.house
+            AND h.street_key = s.street_key;

@@ -12,10 +12,11 @@ WITH j AS (
            s.house AS s_house, v.house AS v_house, v.house_hi AS v_house_hi,
            s.street_key AS s_street, v.street_key AS v_street,
            s.zip AS s_zip, v.zip AS v_zip, s.city AS s_city, v.city AS v_city,
-           s.unit AS s_unit, v.unit AS v_unit
+           s.unit AS s_unit, v.unit AS v_unit, ch.id IS NOT NULL AS hist
     FROM {PAIRS} p
     JOIN {S} s ON s.id = p.id AND s.orient = p.orient
     JOIN {V} v ON v.voter_id = p.voter_id
+    LEFT JOIN rk_cand_hist ch ON ch.id = p.id AND ch.voter_id = p.voter_id
 ), c AS (
     SELECT *,
         greatest(coalesce(jaro_winkler_similarity(s_key, v_key), 0),
@@ -63,6 +64,7 @@ SELECT id, orient, voter_id, passes,
     (s_sfx IS NOT NULL AND v_sfx IS NOT NULL AND s_sfx <> v_sfx) AS suffix_conflict,
     CASE WHEN s_unit IS NULL OR v_unit IS NULL THEN -1
          WHEN s_unit = v_unit THEN 1 ELSE 0 END AS unit,
+    hist,
     round(first_jw, 3) AS first_jw, round(last_jw, 3) AS last_jw,
     round(street_jw, 3) AS street_jw,
     left(s_first, 1) = left(v_first, 1) AS first_initial_same,

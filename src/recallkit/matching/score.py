@@ -196,8 +196,11 @@ def score(con: duckdb.DuckDBPyConnection, model: Model, cmp: str, out: str,
                     f"log2({m_top!r} / greatest({tf_tab}.tf, {FLOOR!r})) ELSE {expr} END")
         parts.append(f"{expr} AS w_{f}")
     addr_floor = math.log2(mover_rate)
+    # The address the signer wrote is one the voter had before (voter_history): as
+    # strong evidence of identity as the current address (the reason is decided apart).
+    w_hist = model.weight("house", 2) + model.weight("street", 2)
     wsum = (f"w_first + w_last + w_mid + greatest(w_house + w_street + w_loc + w_unit, "
-            f"{addr_floor!r})")
+            f"CASE WHEN hist THEN {w_hist!r} ELSE {addr_floor!r} END)")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         SELECT *, {wsum} AS score FROM (
