@@ -88,3 +88,20 @@ def accuracy(con: Any, truth_csv: str) -> float:
                          AND coalesce(d.reason, '') = coalesce(t.t_reason, '')
                         THEN 1.0 ELSE 0.0 END)
         FROM t LEFT JOIN current_determinations d USING (line_id)""").fetchall()[0][0]
+
+
+def auto_wrong_after_review(con: Any, truth_csv: str) -> float:
+    """Share of the lines the engine decided automatically (table `ev` of evaluate) whose
+    current determination is wrong once the queue was reviewed and the duplicate rule ran
+    again — a later line decided valid becomes DUPLICATE when its earlier occurrence is
+    found valid in review, by rule, with no person looking at it."""
+    return con.execute(f"""
+        WITH t AS (SELECT section_id || ':' || page || ':' || line AS line_id, expected,
+                          nullif(reason, '') AS t_reason
+                   FROM read_csv('{truth_csv}', all_varchar = true))
+        SELECT avg(CASE WHEN d.determination = t.expected
+                         AND coalesce(d.reason, '') = coalesce(t.t_reason, '')
+                        THEN 0.0 ELSE 1.0 END)
+        FROM ev JOIN t USING (line_id) LEFT JOIN current_determinations d USING (line_id)
+        WHERE NOT ev.queued
+          AND (ev.decided_by LIKE 'engine:%' OR ev.decided_by LIKE 'rule:%')""").fetchall()[0][0]

@@ -18,7 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _truth_eval import accuracy, evaluate, oracle_review  # noqa: E402
+from _truth_eval import (  # noqa: E402
+    accuracy,
+    auto_wrong_after_review,
+    evaluate,
+    oracle_review,
+)
 
 from recallkit.synth.county import generate_county  # noqa: E402
 from recallkit.synth.petition import generate_petition  # noqa: E402
@@ -113,6 +118,7 @@ def main() -> None:
     ev = evaluate(ws.con, str(data / "truth.csv"))
     oracle_review(ws.con, str(data / "truth.csv"))
     after = accuracy(ws.con, str(data / "truth.csv"))
+    auto_after = auto_wrong_after_review(ws.con, str(data / "truth.csv"))
     ws.close()
     del csv
     rows = [
@@ -126,6 +132,7 @@ def main() -> None:
         ("  of which wrong valid/invalid", f"{ev['auto_wrong_determination_share']:.3%}"),
         ("  excluding SIGNATURE_MISMATCH (no image check)",
          f"{ev['auto_wrong_excl_sigmismatch']:.3%}"),
+        ("automatic decisions wrong after review + duplicate rule", f"{auto_after:.3%}"),
         ("right after oracle review of the queue", f"{after:.2%} (target ≥ 99.5%)"),
         ("queued for review", f"{ev['queued']:,}"),
     ]
