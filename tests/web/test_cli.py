@@ -64,3 +64,38 @@ def test_stale_serving_file_is_ignored(ws_path: Path) -> None:
 def test_server_holds_the_lock_while_running(client) -> None:
     path = client.app.state.ws_path
     assert serving_info(path)["pid"] == os.getpid()
+
+
+def test_workspace_writes_are_refused_while_served(ws_path: Path) -> None:
+    """verify, review, review import, sample draw and certify name the server and stop."""
+    (ws_path / ".serving").write_text(json.dumps({"pid": os.getpid(), "host": "x",
+                                                  "port": 1}))
+    decisions = ws_path.parent / "decisions.csv"
+    decisions.write_text("line_id,determination\n")
+    try:
+        for args in (["verify", str(ws_path), "--mode", "full"],
+                     ["review", str(ws_path), "--reviewer", "ann"],
+                     ["review", "import", str(ws_path), str(decisions)],
+                     ["sample", "draw", str(ws_path), "--seed", "1" * 22],
+                     ["certify", str(ws_path), "--actor", "sup"]):
+            r = runner.invoke(app, args)
+            assert r.exit_code != 0, args
+            assert "being served" in r.output and "Traceback" not in r.output, args
+    finally:
+        (ws_path / ".serving").unlink()
+
+
+def test_not_allowed_is_forbidden() -> None:
+    from recallkit.reports.certificate import CertificationError
+    from recallkit.web.errors import from_library
+    from recallkit.workspace.db import NotAllowed
+
+    assert from_library(NotAllowed("only a supervisor may")).status == 403
+    try:
+        try:
+            raise NotAllowed("only a supervisor may certify")
+        except NotAllowed as exc:
+            raise CertificationError(str(exc)) from exc
+    except CertificationError as wrapped:
+        err = from_library(wrapped)
+    assert (err.status, err.code) == (403, "forbidden")

@@ -15,8 +15,11 @@ from recallkit.cli.common import console, fail, print_json
 
 
 def _open(ws: Path) -> Any:
-    from recallkit.workspace.db import WorkspaceError, open_workspace
+    from recallkit.workspace.db import WorkspaceError, is_served, open_workspace
 
+    if is_served(ws):  # the web server is the single writer while it serves
+        fail(f"{ws} is being served by `recallkit serve` (found {ws / '.serving'}); make "
+             "changes through the web app, or stop the server first")
     try:
         return open_workspace(ws)
     except WorkspaceError as exc:

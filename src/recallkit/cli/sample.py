@@ -83,6 +83,11 @@ def draw_cmd(
             from recallkit.verification.stages import draw_sample  # type: ignore[import]
         except ImportError:
             fail("workspace sampling is not built yet; use --ids FILE --size N")
+        from recallkit.workspace.db import is_served
+
+        if is_served(ws):  # the web server is the single writer while it serves
+            fail(f"{ws} is being served by `recallkit serve` (found {ws / '.serving'}); make "
+                 "changes through the web app, or stop the server first")
         try:
             result = draw_sample(ws, seed, actor or getpass.getuser())
         except (SamplingError, ValueError) as exc:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from recallkit.cli.common import console, fail, print_json
+from recallkit.workspace.db import is_served
 
 
 def verify_cmd(
@@ -23,6 +24,9 @@ def verify_cmd(
 
     if mode not in ("sample", "full"):
         fail(f"unknown mode {mode!r}; use --mode sample or --mode full")
+    if is_served(ws):  # the web server is the single writer while it serves
+        fail(f"{ws} is being served by `recallkit serve` (found {ws / '.serving'}); make "
+             "changes through the web app, or stop the server first")
     try:
         result = verify(ws, mode, actor or getpass.getuser())
     except ValueError as exc:

@@ -37,6 +37,11 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 def from_library(exc: Exception) -> WebError:
     """Map an exception raised by a library call to what the person should read."""
     names = {cls.__name__ for cls in type(exc).__mro__}
+    cause = exc.__cause__
+    if "NotAllowed" in names or (cause is not None and "NotAllowed" in
+                                 {cls.__name__ for cls in type(cause).__mro__}):
+        # workspace.require_role: the signed-in person lacks the role (e.g. certify)
+        return WebError(403, "forbidden", str(exc) or "You may not do that.")
     if "StageLocked" in names:
         return WebError(409, "stage_locked", str(exc))
     if "AlreadyImported" in names:
