@@ -274,3 +274,22 @@ def test_cli_end_to_end(tmp_path):
     w.close()
     r = cli("audit", "verify", ws)
     assert r.exit_code == 1 and "entry 3" in r.output
+
+
+def test_voters_import_leaves_voter_id_indexed(tmp_path):
+    """Review screens look voters up by id: the import rebuilds the index it drops."""
+    from recallkit.workspace.imports import VOTER_INDEX
+
+    ws = create_workspace(tmp_path / "ix", rules="ca-local", jurisdiction="X County",
+                          office="Sheriff", officer="A. B", measure=1000,
+                          format_approved=date(2026, 1, 5), counties=["X"])
+    csv_path = tmp_path / "v.csv"
+    csv_path.write_text("voter_id,first_name,last_name,residence_address,city,zip,county,"
+                        "registration_date,status\n"
+                        "A1,ANN,LEE,1 MAIN ST,X,90001,X,2000-01-01,active\n")
+    for replace in (False, True):
+        import_voters(ws, csv_path, actor="t", replace=replace)
+        names = [r[0] for r in ws.con.execute(
+            "SELECT index_name FROM duckdb_indexes() WHERE table_name = 'voters'").fetchall()]
+        assert names == [VOTER_INDEX]
+    ws.close()
