@@ -56,20 +56,26 @@ def _module(name: str) -> Any | None:
         raise
 
 
-def _truth(petition_dir: Path) -> dict[str, tuple[str, str]]:
-    """line_id → (expected, reason) from the generator's truth.csv."""
+def _truth_voters(petition_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """line_id → (expected, reason, voter_id) from the generator's truth.csv; voter_id is
+    the signer's registration, empty when they have none."""
     from recallkit.sampling import canonical_line_id
 
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, tuple[str, str, str]] = {}
     with open(petition_dir / "truth.csv", newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             line_id = canonical_line_id(row["section_id"], row["page"], row["line"])
-            out[line_id] = (row["expected"], row.get("reason") or "")
+            out[line_id] = (row["expected"], row.get("reason") or "",
+                            row.get("voter_id") or "")
     return out
 
 
-def _simulate_review(ws: Any, truth: dict[str, tuple[str, str]], out: Path) -> int:
-    """Answer every queued line from ground truth through the bulk-decision import."""
+def _simulate_review(ws: Any, truth: dict[str, tuple[str, str, str]], out: Path) -> int:
+    """Answer every queued line from ground truth through the bulk-decision import.
+
+    Like a person comparing the line with the candidates, the simulated reviewer also
+    names the signer's registration (voter_id), so the duplicates rule sees the right voter.
+    """
     review = _module("recallkit.verification.review")
     if review is None:
         return 0
@@ -81,11 +87,12 @@ def _simulate_review(ws: Any, truth: dict[str, tuple[str, str]], out: Path) -> i
     decisions = out / f"simulated-review-{len(list(out.glob('simulated-review-*.csv'))) + 1}.csv"
     with open(decisions, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["line_id", "determination", "reason", "note"])
+        w.writerow(["line_id", "determination", "reason", "voter_id", "note"])
         for line_id in queued:
-            expected, reason = truth.get(line_id, ("invalid", "OTHER"))
+            expected, reason, voter_id = truth.get(line_id, ("invalid", "OTHER", ""))
             determination = "valid" if expected == "valid" else "invalid"
             w.writerow([line_id, determination, "" if determination == "valid" else reason,
+                        voter_id,
                         "demo: simulated reviewer answering from synthetic ground truth"])
     review.import_decisions(ws, decisions, actor=SIMULATED_REVIEWER)
     return len(queued)
@@ -195,14 +202,15 @@ def run_demo(
     if stages is None:
         run.add("sample", "not built", "recallkit.verification is not part of this build")
         return _finish(run, ws)
-    truth = _truth(petition_dir)
+    truth_voters = _truth_voters(petition_dir)
+    truth = {k: v[:2] for k, v in truth_voters.items()}
     with step("Drawing the seeded random sample"):
         stages.draw_sample(ws, DEMO_SEED, DEMO_ACTOR)
     size = ws.con.execute("SELECT count(*) FROM sample").fetchone()[0]
     run.add("sample", "done", f"{size:,} lines drawn with public seed {DEMO_SEED}")
     with step("Matching the sample against the voter file"):
         stages.verify(ws, "sample", DEMO_ACTOR)
-    queued = _simulate_review(ws, truth, out)
+    queued = _simulate_review(ws, truth_voters, out)
     run.add("verify sample", "done", f"{queued:,} lines answered by the simulated reviewer",
             accuracy=_accuracy(ws, truth, "sample"))
     projection = stages.project_workspace(ws)
@@ -212,7 +220,7 @@ def run_demo(
     if projection.outcome == "full_count":
         with step("Full count: matching every signature"):
             stages.verify(ws, "full", DEMO_ACTOR)
-        queued = _simulate_review(ws, truth, out)
+        queued = _simulate_review(ws, truth_voters, out)
         progress = stages.progress(ws)
         run.add("full count", "done",
                 f"{queued:,} lines answered by the simulated reviewer; {progress}",
