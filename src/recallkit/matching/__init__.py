@@ -21,6 +21,9 @@ from recallkit.matching import normalize, score
 SQL_DIR = Path(__file__).parent
 # County-wide name keys shared by more voters than this are not used for blocking.
 WIDE_CAP = 200
+# The name fields learn their m from the residents at the written address of one entry
+# in this many (a random-like share by hash of the line id).
+TRAIN_EVERY = 8
 # DuckDB may use this much memory for matching before it spills to disk.
 MEMORY_LIMIT = "6GB"
 
@@ -60,33 +63,30 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     t["normalize_entries"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     sql = (SQL_DIR / "blocking.sql").read_text(encoding="utf-8")
-    sql = sql.replace("{S}", "rk_s").replace("{V}", "rk_v").replace("{WIDE_CAP}",
-                                                                     str(WIDE_CAP))
+    sql = sql.replace("{S}", "rk_s").replace("{V}", "rk_v").replace(
+        "{WIDE_CAP}", str(WIDE_CAP)).replace("{TRAIN_EVERY}", str(TRAIN_EVERY))
     for stmt in sql.split(";\n"):
         if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
             con.execute(stmt)
     t["blocking"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    score.compare(con, "rk_cand", "rk_cmp_all")
-    score.best_orientation(con, "rk_cmp_all", "rk_cmp")
+    score.compare(con, "rk_cand", "rk_cmp")
     pairs = con.execute("SELECT count(*) FROM rk_cmp").fetchall()[0][0]
     t["compare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if model is None:
         u = score.estimate_u(con)
-        model = score.fit(con, "rk_cmp", u)
+        score.compare(con, "rk_train_addr", "rk_cmp_train")
+        model = score.fit(con, "rk_cmp", u, name_train="rk_cmp_train")
     t["fit"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    score.score(con, model, "rk_cmp", "rk_scored", mover_rate=mover_rate)
+    score.score(con, model, "rk_cmp", "rk_weighted", mover_rate=mover_rate)
     n_voters = con.execute("SELECT count(*) FROM rk_v").fetchall()[0][0]
-    share = _decide.DEFAULT_REGISTERED_SHARE if registered is None else registered
-    _decide.decide(con, "rk_scored", share, n_voters, epsilon)
-    if registered is None:  # one re-estimate of the registered share from this run
-        share = _decide.registered_share(con)
-        _decide.decide(con, "rk_scored", share, n_voters, epsilon)
+    share = _decide.decide(con, "rk_weighted", registered, n_voters, epsilon)
     t["score_decide"] = time.perf_counter() - t0
     params = {"method": "fellegi-sunter/em", "epsilon": epsilon,
               "registered_share": round(share, 5), "n_voters": n_voters,
               "mover_rate": mover_rate, "wide_key_cap": WIDE_CAP,
+              "train_every": TRAIN_EVERY,
               "model": model.as_dict(), "top_k": _decide.TOP_K}
     return MatchRun(n, pairs, params, {k: round(v, 3) for k, v in t.items()}, model)

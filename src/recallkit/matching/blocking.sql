@@ -20,10 +20,19 @@ SELECT DISTINCT s.id, s.orient, v.voter_id, 1 AS pass
 FROM rk_skey s JOIN rk_vkey v USING (tok, root, zip)
 UNION ALL
 -- 2. house number + street name key, any ZIP (missing or wrong ZIP, nicknames the table
---    does not know, misspelt surnames at the right address)
+--    does not know, misspelt surnames at the right address). Residents whose names share
+--    nothing with the entry's (no initial, nickname root, surname token or sound, name
+--    in either order) are left out: they could only be excluded as different people,
+--    and they were two thirds of all pairs.
 SELECT s.id, s.orient, v.voter_id, 2
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0
+  AND (left(s.first, 1) = left(v.first, 1) OR s.last_ph = v.last_ph
+       OR len(list_intersect(s.roots, v.roots)) > 0
+       OR len(list_intersect(s.last_toks, v.last_toks)) > 0
+       OR list_contains(v.last_toks, s.first) OR list_contains(s.last_toks, v.first)
+       OR list_contains(v.given, s.first)
+       OR jaro_winkler_similarity(s.first, v.first) >= 0.8)
 UNION ALL
 -- 2b. house number + street key of an earlier address of the voter (voter_history):
 --     movers who write the address they left
@@ -68,7 +77,8 @@ FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
 WHERE s.id NOT IN (SELECT id FROM rk_found_here);
 
 CREATE OR REPLACE TEMP TABLE rk_cand AS
-SELECT id, orient, voter_id, list(DISTINCT pass ORDER BY pass) AS passes
+-- passes as a bit mask (bit p set = found by pass p): cheaper to group than a list
+SELECT id, orient, voter_id, bit_or(1 << pass) AS passes
 FROM rk_pairs GROUP BY ALL;
 
 -- Candidates whose earlier address (voter_history) is the one written on the line.
@@ -77,3 +87,11 @@ SELECT DISTINCT c.id, c.voter_id
 FROM rk_cand c JOIN {S} s ON s.id = c.id AND s.orient = 0
 JOIN rk_vh h ON h.voter_id = c.voter_id AND h.house = s.house
             AND h.street_key = s.street_key;
+
+-- Training pairs for the name fields' m (score.fit): entries × residents of the written
+-- address, unfiltered, for one entry in TRAIN_EVERY (the candidate pairs above leave out
+-- the residents whose names share nothing, and EM needs the non-matches too).
+CREATE OR REPLACE TEMP TABLE rk_train_addr AS
+SELECT s.id, s.orient, v.voter_id, 4 AS passes
+FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
+WHERE s.orient = 0 AND hash(s.id) % {TRAIN_EVERY} = 0;

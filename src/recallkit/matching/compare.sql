@@ -1,6 +1,8 @@
 -- Field comparisons for every candidate pair, as agreement levels (-1 = a side is blank,
 -- which carries no evidence either way; 0 = disagree; higher = closer agreement).
--- {S} entries, {V} voters, {PAIRS} (id, orient, voter_id, passes).
+-- {S} entries, {V} voters, {PAIRS} (id, orient, voter_id, passes as a bit mask).
+-- Per entry and voter only the reading of the name (as written / swapped) that agrees
+-- best is kept; 'as written' wins ties.
 CREATE OR REPLACE TEMP TABLE {OUT} AS
 WITH j AS (
     SELECT p.id, p.orient, p.voter_id, p.passes,
@@ -69,4 +71,6 @@ SELECT id, orient, voter_id, passes,
     round(street_jw, 3) AS street_jw,
     left(s_first, 1) = left(v_first, 1) AS first_initial_same,
     v_first AS v_first_name, v_key AS v_last_key
-FROM c;
+FROM c
+QUALIFY row_number() OVER (PARTITION BY id, voter_id
+    ORDER BY greatest(first, 0) + greatest(last, 0) DESC, orient) = 1;

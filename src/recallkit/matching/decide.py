@@ -28,47 +28,56 @@ DEFAULT_MOVER_RATE = 0.05
 TOP_K = 5
 
 
-def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float,
+def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float | None,
            n_voters: int, epsilon: float = DEFAULT_EPSILON, entries: str = "rk_s",
-           out: str = "rk_match", unsearched: str = "rk_unsearched") -> None:
-    """rk_match(id, voter_id, score, p_best, p_none, status, candidates, top JSON)."""
-    pi = min(max(registered_share, 0.01), 0.99)
-    log2_prior_odds = math.log2(pi / (max(n_voters, 1) * (1 - pi)))
+           out: str = "rk_match", unsearched: str = "rk_unsearched",
+           elig: str = "rk_scored") -> float:
+    """rk_match(id, voter_id, score, p_best, p_none, status, candidates, top JSON), and
+    `elig`: every scored candidate with its exclusion (household rule …) and rank.
+
+    The prior odds scale every candidate of a line alike, so the per-line sums
+    Σ 2^score are computed once (rk_dec_agg); re-estimating the registered share
+    (`registered_share=None`: start at DEFAULT_REGISTERED_SHARE, one re-estimate) and
+    classifying are then cheap queries over one row per line. Returns the share used."""
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rk_elig AS
+        CREATE OR REPLACE TEMP TABLE {elig} AS
         SELECT *,
             (first = 0 OR suffix_conflict OR (last = 0 AND first <= 1)) AS excluded,
             CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
                  WHEN first = 0 THEN 'first_name_differs'
                  WHEN suffix_conflict THEN 'suffix_conflict'
                  WHEN last = 0 AND first <= 1 THEN 'name_differs' END AS excluded_why,
-            CASE WHEN first = 0 OR suffix_conflict OR (last = 0 AND first <= 1) THEN 0.0
-                 ELSE pow(2.0, least(score + {log2_prior_odds!r}, 1000.0)) END AS odds
+            row_number() OVER (PARTITION BY id
+                ORDER BY (first = 0 OR suffix_conflict OR (last = 0 AND first <= 1)),
+                         score DESC, voter_id) AS rnk
         FROM {scored}
     """)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {out} AS
-        WITH ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY id
-                      ORDER BY excluded, score DESC, voter_id) AS rnk,
-                   sum(odds) OVER (PARTITION BY id) AS sum_odds
-            FROM rk_elig
-        ), agg AS (
+        CREATE OR REPLACE TEMP TABLE rk_dec_agg AS
+        WITH sums AS (
             SELECT id,
-                   any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
-                   any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
-                   any_value(odds) FILTER (WHERE rnk = 1) / (1 + any_value(sum_odds))
-                       AS p_best,
-                   1 / (1 + any_value(sum_odds)) AS p_none,
+                   -- Σ 2^score over the eligible candidates, scaled by the best one
+                   -- (kept in range whatever the scores)
+                   max(score) FILTER (WHERE NOT excluded) AS best,
                    count(*) AS candidates,
                    count(*) FILTER (WHERE excluded) AS excluded,
                    -- an excluded housemate with the same initial (or middle name) may be
                    -- the signer under a nickname no table knows (KIKE = ENRIQUE): a person
                    -- decides, the engine does not say "not registered"
                    bool_or(excluded AND first = 0 AND last >= 3 AND house = 2
-                           AND (first_initial_same OR mid = 1)) AS doubtful,
+                           AND (first_initial_same OR mid = 1)) AS doubtful
+            FROM {elig} GROUP BY id
+        ), rel AS (
+            SELECT e.id, sum(pow(2.0, e.score - s.best)) AS rel_sum
+            FROM {elig} e JOIN sums s USING (id)
+            WHERE NOT e.excluded GROUP BY e.id
+        ), top AS (
+            SELECT id,
+                   any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
+                   any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
                    list(struct_pack(voter_id := voter_id, rank := rnk, score := round(score, 3),
-                        excluded := excluded_why, orient := orient, passes := passes,
+                        excluded := excluded_why, orient := orient,
+                        passes := list_filter(range(1, 8), lambda b: (passes >> b) & 1 = 1),
                         first := first, last := last, mid := mid, house := house,
                         street := street, loc := loc, unit := unit, hist := hist,
                         first_jw := first_jw, last_jw := last_jw, street_jw := street_jw,
@@ -76,19 +85,52 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float,
                         w_mid := round(w_mid, 3), w_house := round(w_house, 3),
                         w_street := round(w_street, 3), w_loc := round(w_loc, 3),
                         w_unit := round(w_unit, 3))
-                        ORDER BY rnk) FILTER (WHERE rnk <= {TOP_K}) AS top
-            FROM ranked GROUP BY id
+                        ORDER BY rnk) AS top
+            FROM {elig} WHERE rnk <= {TOP_K} GROUP BY id
         )
-        SELECT e.id, a.voter_id, a.score, coalesce(a.p_best, 0) AS p_best,
-               coalesce(a.p_none, 1) AS p_none, coalesce(a.candidates, 0) AS candidates,
-               coalesce(a.excluded, 0) AS excluded, a.top,
-               CASE WHEN a.voter_id IS NOT NULL AND a.p_best >= 1 - {epsilon!r} THEN 'match'
-                    WHEN coalesce(a.p_none, 1) >= 1 - {epsilon!r}
-                         AND NOT coalesce(a.doubtful, FALSE)
-                         AND e.id NOT IN (SELECT id FROM {unsearched}) THEN 'none'
-                    ELSE 'review' END AS status
-        FROM (SELECT DISTINCT id FROM {entries}) e LEFT JOIN agg a USING (id)
+        SELECT e.id, t.voter_id, t.score, s.best, r.rel_sum,
+               coalesce(s.candidates, 0) AS candidates, coalesce(s.excluded, 0) AS excluded,
+               coalesce(s.doubtful, FALSE) AS doubtful, t.top,
+               u.id IS NOT NULL AS unsearched
+        FROM (SELECT DISTINCT id FROM {entries}) e
+        LEFT JOIN sums s USING (id) LEFT JOIN rel r USING (id) LEFT JOIN top t USING (id)
+        LEFT JOIN (SELECT DISTINCT id FROM {unsearched}) u USING (id)
     """)
+    share = DEFAULT_REGISTERED_SHARE if registered_share is None else registered_share
+    if registered_share is None:  # one re-estimate of the registered share from this run
+        share = _share(con, _p_exprs(share, n_voters)[1])
+    p_best, p_none = _p_exprs(share, n_voters)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {out} AS
+        WITH p AS (
+            SELECT *, {p_best} AS p_best, {p_none} AS p_none FROM rk_dec_agg
+        )
+        SELECT id, voter_id, score, p_best, p_none, candidates, excluded, top,
+               CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r} THEN 'match'
+                    WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
+                         THEN 'none'
+                    ELSE 'review' END AS status
+        FROM p
+    """)
+    return share
+
+
+def _p_exprs(share: float, n_voters: int) -> tuple[str, str]:
+    """SQL for P(best candidate) and P(nobody) over rk_dec_agg at registered share π:
+    with L = log2 prior odds and B the best score, Σ odds = 2^(B+L) · rel_sum."""
+    pi = min(max(share, 0.01), 0.99)
+    lpo = math.log2(pi / (max(n_voters, 1) * (1 - pi)))
+    # 1 / (1 + 2^(B+L) · rel_sum), computed without overflow
+    sum_odds = f"pow(2.0, least(best + {lpo!r}, 1000.0)) * rel_sum"
+    p_none = f"coalesce(1.0 / (1.0 + {sum_odds}), 1.0)"
+    p_best = (f"coalesce(CASE WHEN voter_id IS NULL THEN 0.0 ELSE "
+              f"pow(2.0, least(score + {lpo!r}, 1000.0)) / (1.0 + {sum_odds}) END, 0.0)")
+    return p_best, p_none
+
+
+def _share(con: duckdb.DuckDBPyConnection, p_none: str) -> float:
+    v = con.execute(f"SELECT avg(1 - {p_none}) FROM rk_dec_agg").fetchall()[0][0]
+    return float(v) if v is not None else DEFAULT_REGISTERED_SHARE
 
 
 def registered_share(con: duckdb.DuckDBPyConnection, out: str = "rk_match") -> float:

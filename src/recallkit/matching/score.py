@@ -75,17 +75,6 @@ def compare(con: duckdb.DuckDBPyConnection, pairs: str, out: str,
                 .replace("{S}", s).replace("{V}", v))
 
 
-def best_orientation(con: duckdb.DuckDBPyConnection, src: str, out: str) -> None:
-    """Keep, per entry and voter, the reading of the name (as written / swapped) that
-    agrees best; 'as written' wins ties."""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {out} AS
-        SELECT * FROM {src}
-        QUALIFY row_number() OVER (PARTITION BY id, voter_id
-            ORDER BY greatest(first, 0) + greatest(last, 0) DESC, orient) = 1
-    """)
-
-
 def estimate_u(con: duckdb.DuckDBPyConnection, entries: str = "rk_s",
                voters: str = "rk_v", n_entries: int = 4000, n_voters: int = 60,
                seed: float = 0.42) -> dict[str, dict[int, float]]:
@@ -93,7 +82,7 @@ def estimate_u(con: duckdb.DuckDBPyConnection, entries: str = "rk_s",
     con.execute(f"SELECT setseed({seed})").fetchall()
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_upairs AS
-        SELECT s.id, s.orient, v.voter_id, [0] AS passes
+        SELECT s.id, s.orient, v.voter_id, 0 AS passes
         FROM (SELECT id, orient FROM {entries} WHERE orient = 0
               ORDER BY random() LIMIT {n_entries}) s
         CROSS JOIN (SELECT voter_id FROM {voters} ORDER BY random() LIMIT {n_voters}) v
@@ -112,11 +101,13 @@ def _level_freqs(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, dict[i
     return out
 
 
-def fit(con: duckdb.DuckDBPyConnection, cmp: str, u: dict[str, dict[int, float]]) -> Model:
+def fit(con: duckdb.DuckDBPyConnection, cmp: str, u: dict[str, dict[int, float]],
+        name_train: str | None = None) -> Model:
     """m for address fields from name-blocked pairs (pass 1), m for name fields from
-    address-blocked pairs (pass 2); each by EM with u fixed."""
-    a = _em(con, cmp, u, ADDRESS_FIELDS, "list_contains(passes, 1)")
-    b = _em(con, cmp, u, NAME_FIELDS, "list_contains(passes, 2)")
+    address-blocked pairs (pass 2, or `name_train`: compared pairs of everybody at the
+    written address); each by EM with u fixed."""
+    a = _em(con, cmp, u, ADDRESS_FIELDS, "passes & 2 <> 0")
+    b = _em(con, name_train or cmp, u, NAME_FIELDS, "passes & 4 <> 0")
     m = {**a.m, **b.m}
     return Model(m, u, b.prior, a.iterations + b.iterations, a.pairs + b.pairs)
 
@@ -167,7 +158,8 @@ def _em(con: duckdb.DuckDBPyConnection, cmp: str, u: dict[str, dict[int, float]]
 
 def score(con: duckdb.DuckDBPyConnection, model: Model, cmp: str, out: str,
           voters: str = "rk_v", mover_rate: float = 0.05) -> None:
-    """Add per-field weights (components) and the total score to every pair.
+    """Add per-field weights (components) and the total score to every pair: a view
+    `out` (decide.py materializes it once, together with its own columns).
 
     Exact first/last names are term-frequency adjusted: weight = log2(m / tf(name)),
     where tf is the name's share of the voter file (floored at u's smoothing level).
@@ -202,7 +194,7 @@ def score(con: duckdb.DuckDBPyConnection, model: Model, cmp: str, out: str,
     wsum = (f"w_first + w_last + w_mid + greatest(w_house + w_street + w_loc + w_unit, "
             f"CASE WHEN hist THEN {w_hist!r} ELSE {addr_floor!r} END)")
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {out} AS
+        CREATE OR REPLACE TEMP VIEW {out} AS
         SELECT *, {wsum} AS score FROM (
             SELECT c.*, {', '.join(parts)}
             FROM {cmp} c
