@@ -37,13 +37,6 @@ def full_count_begun(con: duckdb.DuckDBPyConnection) -> bool:
                             ).fetchall()[0][0])
 
 
-def voters_of_line(con: duckdb.DuckDBPyConnection, line_id: str) -> set[str]:
-    """Every voter a line has been matched to in any determination (old and new)."""
-    return {r[0] for r in con.execute(
-        "SELECT DISTINCT voter_id FROM determinations WHERE line_id = ? "
-        "AND voter_id IS NOT NULL", [line_id]).fetchall()}
-
-
 def resolve(con: duckdb.DuckDBPyConnection, mode: str,
             voters: Iterable[str] | None = None) -> dict[str, int]:
     """Append the determinations that make DUPLICATE right for `mode`. Returns counts.
@@ -101,15 +94,26 @@ def resolve(con: duckdb.DuckDBPyConnection, mode: str,
     return {"new_duplicates": made[0], "restored_valid": made[1]}
 
 
-def resolve_after_change(con: duckdb.DuckDBPyConnection,
-                         voters: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
-    """Both passes after a decision changed: the sample's (when there is a sample) and the
-    full count's (once it has begun). The sample pass runs first because its rows supersede
-    the line's current row; the full pass then puts the petition-wide answer back on top."""
-    vs = None if voters is None else set(voters)
+def resolve_lines(con: duckdb.DuckDBPyConnection, line_ids: Iterable[str]
+                  ) -> dict[str, dict[str, int]]:
+    """Both passes after the determinations of `line_ids` changed (a review decision, an
+    undo, an import), limited to the voters those lines were ever matched to.
+
+    The sample's pass runs only when one of the lines is sampled (nothing else changes a
+    sample-mode row), and first, because its rows supersede the line's current row; the
+    full count's pass (once it has begun) then puts the petition-wide answer on top.
+    """
+    lines = sorted(set(line_ids))
     out: dict[str, dict[str, int]] = {}
-    if con.execute("SELECT count(*) FROM sample").fetchall()[0][0]:
-        out["sample"] = resolve(con, "sample", vs)
+    if not lines:
+        return out
+    voters = {r[0] for r in con.execute(
+        "SELECT DISTINCT voter_id FROM determinations WHERE voter_id IS NOT NULL "
+        "AND line_id IN (SELECT unnest(?::VARCHAR[]))", [lines]).fetchall()}
+    sampled = con.execute("SELECT count(*) FROM sample WHERE line_id IN "
+                          "(SELECT unnest(?::VARCHAR[]))", [lines]).fetchall()[0][0]
+    if sampled:
+        out["sample"] = resolve(con, "sample", voters)
     if full_count_begun(con):
-        out["full"] = resolve(con, "full", vs)
+        out["full"] = resolve(con, "full", voters)
     return out

@@ -215,7 +215,7 @@ def _record(ws: Any, line_id: str, reviewer: str, determination: str, reason: st
                     "lease_holder = ?, lease_expires = NULL WHERE line_id = ?",
                     [did, reviewer, line_id])
         if resolve:  # only this line's voters (old and new) can change as duplicates
-            duplicates.resolve_after_change(con, duplicates.voters_of_line(con, line_id))
+            duplicates.resolve_lines(con, [line_id])
         params["determination_id"] = did
     return did
 
@@ -252,7 +252,7 @@ def undo(ws: Any, reviewer: str) -> str | None:
             con.execute("UPDATE review_queue SET status = 'leased', lease_holder = ?, "
                         "lease_expires = ?, determination_id = NULL WHERE line_id = ?",
                         [reviewer, now() + timedelta(seconds=600), line_id])
-            duplicates.resolve_after_change(con, duplicates.voters_of_line(con, line_id))
+            duplicates.resolve_lines(con, [line_id])
         return line_id
 
 
@@ -333,9 +333,5 @@ def import_decisions(ws: Any, csv_file: str | Path, actor: str) -> ImportReport:
             if touched:  # duplicates once, after every row is in
                 with ws.transaction(actor, "resolve_duplicates",
                                     {"lines": len(touched)}) as con:
-                    voters = {r[0] for r in con.execute(
-                        "SELECT DISTINCT voter_id FROM determinations WHERE voter_id IS NOT "
-                        "NULL AND line_id IN (SELECT unnest(?::VARCHAR[]))",
-                        [sorted(touched)]).fetchall()}
-                    duplicates.resolve_after_change(con, voters)
+                    duplicates.resolve_lines(con, touched)
     return ImportReport(len(rows), applied, len(rows) - applied, tuple(problems))
