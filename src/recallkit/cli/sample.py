@@ -79,17 +79,16 @@ def draw_cmd(
     except SamplingError as exc:
         fail(str(exc))
     if ws is not None:
-        try:
-            from recallkit.verification.stages import draw_sample  # type: ignore[import]
-        except ImportError:
-            fail("workspace sampling is not built yet; use --ids FILE --size N")
+        from recallkit.verification.stages import draw_sample
         from recallkit.workspace.db import is_served
 
         if is_served(ws):  # the web server is the single writer while it serves
             fail(f"{ws} is being served by `recallkit serve` (found {ws / '.serving'}); make "
                  "changes through the web app, or stop the server first")
         try:
-            result = draw_sample(ws, seed, actor or getpass.getuser())
+            # --size enlarges a drawn sample (a supplemental draw appends to the same order);
+            # without it the statute's size for the raw count is drawn.
+            result = draw_sample(ws, seed, actor or getpass.getuser(), size=size)
         except (SamplingError, ValueError) as exc:
             fail(str(exc))
         _show(result, as_json)

@@ -8,7 +8,6 @@ determination, or sits in the review queue, is not examined again.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -84,17 +83,22 @@ def _draw(ws: Any, seed: str, actor: str, size: int | None) -> list[sampling.Sam
             "used for this petition")
     ids = [r[0] for r in ws.con.execute(RAW_LINES + " ORDER BY line_id").fetchall()]
     if size is None:
-        size = sampling.sample_size(ws.pack, len(ids)).size
+        size = statutory = sampling.sample_size(ws.pack, len(ids)).size
+    else:  # an explicit size is recorded beside the statute's, which may not apply
+        try:
+            statutory = sampling.sample_size(ws.pack, len(ids)).size
+        except sampling.SamplingError:
+            statutory = None
     if prior and size <= prior[-1][1]:
         raise VerificationError(f"the sample already has {prior[-1][1]:,} lines")
     drawn = sampling.draw(seed, ids, size)
     have = len(prior) and prior[-1][1]
-    params = {"seed": seed, "size": size, "universe": len(ids)}
+    params = {"seed": seed, "size": size, "universe": len(ids), "statutory_size": statutory}
     with ws.transaction(actor, "sample_draw", params) as con:
         draw_id = con.execute(
             "SELECT coalesce(max(draw_id), 0) + 1 FROM sample_draws").fetchall()[0][0]
         con.execute("INSERT INTO sample_draws VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [draw_id, seed, hashlib.sha256(seed.encode()).hexdigest(), len(ids),
+                    [draw_id, seed, sampling.seed_hash(seed), len(ids),
                      size, now(), actor])
         con.executemany("INSERT INTO sample VALUES (?, ?, ?, ?)",
                         [(s.id, s.position, s.ticket_hex, draw_id) for s in drawn[have:]])
