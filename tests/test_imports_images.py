@@ -147,3 +147,27 @@ def test_images_not_on_disk_are_noticed(ws, tmp_path):
     assert moved.accepted == 1
     assert any("1 of the first 1 signature images are not on disk" in w
                for w in moved.warnings)
+
+
+def test_petition_line_images_are_stored_absolute(ws, tmp_path):
+    """Scanned line signatures named relative to signatures.csv are found from anywhere."""
+    from recallkit.workspace import import_sections, import_signatures
+
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / "sections.csv").write_text(
+        "section_id,county,pages,signature_lines,circulator_name,circulator_address,"
+        "declaration_signed,circulated_from,circulated_to,date_filed\n"
+        "S1,Los Angeles,1,2,C Person,1 Main St,true,2024-01-11,2024-02-01,2024-02-05\n",
+        encoding="utf-8")
+    (folder / "signatures.csv").write_text(
+        "section_id,page,line,printed_name,residence_address,city,zip,has_signature,"
+        "signature_image\n"
+        "S1,1,1,Ann Lee,1 Main St,LA,90012,true,images/S1-1-1.png\n"
+        "S1,1,2,Bo Kim,2 Main St,LA,90012,true,https://imaging.example/S1-1-2.png\n",
+        encoding="utf-8")
+    import_sections(ws, folder / "sections.csv")
+    import_signatures(ws, folder / "signatures.csv")
+    stored = dict(ws.con.execute("SELECT line_id, signature_image FROM signatures").fetchall())
+    assert stored["S1:1:1"] == str(folder.resolve() / "images" / "S1-1-1.png")
+    assert stored["S1:1:2"] == "https://imaging.example/S1-1-2.png"

@@ -31,7 +31,7 @@ from recallkit.workspace.csvread import (
 )
 from recallkit.workspace.db import Workspace, WorkspaceError
 from recallkit.workspace.profiles import KINDS, Kind, Profile, ProfileError, load_profile
-from recallkit.workspace.signature_images import attach_images
+from recallkit.workspace.signature_images import attach_images, resolved_image_sql
 
 # voters.voter_id is looked up one voter at a time (review screens, candidates); migration 2
 # dropped the primary key because maintaining it was most of a 5.7M-row import, so the
@@ -406,6 +406,8 @@ def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
     cols = [c.name for c in kind.cols if c.name != "batch" or kind.name == "sections"]
     target = list(cols)
     values = [_q(c) for c in cols]
+    if "signature_image" in cols:  # scanned signatures named relative to the CSV
+        values[cols.index("signature_image")] = resolved_image_sql("signature_image", path)
     if kind.name == "sections":
         if batch is None:
             batch = open_batch(ws) if files_in_batches(ws) else 1

@@ -23,6 +23,16 @@ def _lit(text: str) -> str:
 _ABSOLUTE = r"^(/|[A-Za-z]:[\\/]|\\\\|[A-Za-z][A-Za-z0-9+.-]*://)"
 
 
+def resolved_image_sql(column: str, path: Path) -> str:
+    """SQL for an image path as stored: relative paths are read from the folder of the file
+    that names them and stored absolute, so the workspace finds the image whatever directory
+    a later command (or the web server) runs from. Absolute paths and URLs stay as given."""
+    base = _lit(str(path.parent.resolve()).rstrip("/") + "/")
+    col = '"' + column.replace('"', '""') + '"'
+    return (f"CASE WHEN {col} IS NULL OR {col} = '' OR regexp_matches({col}, {_lit(_ABSOLUTE)}) "
+            f"THEN {col} ELSE {base} || regexp_replace({col}, '^(\\./)+', '') END")
+
+
 IMAGE_CHECKS = 50  # image files looked for on disk: a check of the paths, not an inventory
 
 
@@ -56,10 +66,7 @@ def attach_images(con: duckdb.DuckDBPyConnection, path: Path, voter_id_column: s
         "the workspace (import the voter file first)' FROM _tv t WHERE len(_bad) = 0 AND rn "
         "NOT IN (SELECT rn FROM _problems) AND NOT EXISTS (SELECT 1 FROM voters v WHERE "
         "v.voter_id = t.voter_id)")
-    base = _lit(str(path.parent.resolve()).rstrip("/") + "/")
-    resolved = (f"CASE WHEN regexp_matches(signature_image, {_lit(_ABSOLUTE)}) THEN "
-                f"signature_image ELSE {base} || regexp_replace(signature_image, '^(\\./)+', "
-                "'') END")
+    resolved = resolved_image_sql("signature_image", path)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _images AS SELECT voter_id, {resolved} AS image FROM _tv "
         "WHERE len(_bad) = 0 AND rn NOT IN (SELECT rn FROM _problems)")
