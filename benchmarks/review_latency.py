@@ -2,21 +2,28 @@
 
 Scale (defaults, about LA County 2022): 5,700,000 voters, 716,000 signature lines, of
 which 700,000 already have an engine determination (with a matched voter) and 16,000
-wait in the review queue with 3 candidate voters each; a full count is under way, so each
+wait in the review queue; every line has 3 candidate voters (as the engine stores them,
+2.1M rows of match_candidates); a full count is under way, so each
 decision also runs the full-count duplicates pass for the decided line's voters. The
 workspace is generated with SQL (no names that exist).
 
 Timing is the app's own `Server-Timing` header: from the request entering the app to the
 response leaving it, including the wait for the single writer thread and the library
-calls. Several reviewers work at once (threads), as in an office.
+calls. One or several reviewers work at once (threads), as in an office.
 
     .venv/bin/python benchmarks/review_latency.py [--voters N] [--lines N] [--queue N]
+        [--reviewers N] [--actions N] [--repeat N] [--keep DIR]
+
+--keep DIR builds the workspace once into DIR (reused when it exists; each run works on
+a copy), and --repeat runs the whole measurement several times to show the spread on a
+busy machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -73,7 +80,7 @@ def build(path: Path, voters: int, lines: int, queue: int, voter_index: bool = T
     con.execute(f"""INSERT INTO match_candidates
         SELECT 1, q.line_id, 'V' || ((hash(q.line_id) + k) % {voters}), k + 1, 0.7 - k * 0.1,
                '{{"name": 0.8, "address": 0.6}}'
-        FROM review_queue q, range(3) r(k)""")
+        FROM signatures q, range(3) r(k)""")
     con.execute("UPDATE petition SET stage = 'verifying'")
     # a full count is under way: each decision runs the full-count duplicates pass
     ws.audit("bench", "verify_full", {"mode": "full", "note": "benchmark workspace"})
@@ -123,6 +130,24 @@ def reviewer(app, name: str, actions: int, timings: dict[str, list[tuple[float, 
             timings[k].extend(v)
 
 
+def measure(path: Path, reviewers: int, actions: int
+            ) -> dict[str, list[tuple[float, float, float]]]:
+    """One run: `reviewers` threads each make `actions` decisions on the workspace."""
+    app = create_app(path, secret_key="bench")
+    timings: dict[str, list[tuple[float, float, float]]] = {
+        "next": [], "decide+next": [], "undo": [], "page": []}
+    lock = threading.Lock()
+    with TestClient(app):
+        threads = [threading.Thread(target=reviewer,
+                                    args=(app, f"rev{n}", actions, timings, lock))
+                   for n in range(reviewers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return timings
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--voters", type=int, default=5_700_000)
@@ -130,6 +155,9 @@ def main() -> None:
     ap.add_argument("--queue", type=int, default=16_000)
     ap.add_argument("--reviewers", type=int, default=4)
     ap.add_argument("--actions", type=int, default=100, help="decisions per reviewer")
+    ap.add_argument("--repeat", type=int, default=1, help="runs, each on a fresh copy")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="build the workspace once into this folder and reuse it")
     ap.add_argument("--no-voter-index", dest="voter_index", action="store_false",
                     help="what-if: without the voters.voter_id index the import builds")
     args = ap.parse_args()
@@ -142,35 +170,39 @@ def main() -> None:
         engine = "test stand-in for the review library (recallkit.verification.review absent)"
     else:
         engine = "recallkit.verification.review"
+    runs: list[dict[str, list[tuple[float, float, float]]]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ws"
-        build(path, args.voters, args.lines, args.queue, args.voter_index)
-        app = create_app(path, secret_key="bench")
-        timings: dict[str, list[tuple[float, float, float]]] = {
-            "next": [], "decide+next": [], "undo": [], "page": []}
-        lock = threading.Lock()
-        with TestClient(app):
-            threads = [threading.Thread(target=reviewer,
-                                        args=(app, f"rev{n}", args.actions, timings, lock))
-                       for n in range(args.reviewers)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+        base = args.keep or Path(tmp) / "base"
+        if not (base / "petition.duckdb").exists():
+            build(base, args.voters, args.lines, args.queue, args.voter_index)
+        for n in range(args.repeat):
+            path = Path(tmp) / f"run{n}"
+            shutil.copytree(base, path, ignore=shutil.ignore_patterns(".serving"))
+            runs.append(measure(path, args.reviewers, args.actions))
+            shutil.rmtree(path)
     print(f"review latency: {args.voters:,} voters, {args.lines:,} lines, "
-          f"{args.queue:,} queued, {args.reviewers} reviewers at once"
+          f"{args.queue:,} queued, {args.reviewers} reviewer(s) at once, {args.repeat} run(s)"
           f"{'' if args.voter_index else ', voter_id NOT indexed'}; review calls: {engine}")
     print("server time per action (ms): app = whole request, of which queue = waiting for")
     print("the single writer and db = the library calls on it")
-    print(f"{'action':<14}{'n':>5}{'app p50':>9}{'app p95':>9}{'app max':>9}"
+    print(f"{'run':<5}{'action':<14}{'n':>5}{'app p50':>9}{'app p95':>9}{'app max':>9}"
           f"{'queue p95':>11}{'db p50':>8}{'db p95':>8}")
-    for k, rows in timings.items():
-        if not rows:
-            continue
-        app_ms, queue_ms, db_ms = (sorted(col) for col in zip(*rows, strict=True))
-        print(f"{k:<14}{len(rows):>5}{statistics.median(app_ms):>9.1f}{pct(app_ms, 95):>9.1f}"
-              f"{app_ms[-1]:>9.1f}{pct(queue_ms, 95):>11.1f}{statistics.median(db_ms):>8.1f}"
-              f"{pct(db_ms, 95):>8.1f}")
+    for i, timings in enumerate(runs, start=1):
+        for k, rows in timings.items():
+            if not rows:
+                continue
+            app_ms, queue_ms, db_ms = (sorted(col) for col in zip(*rows, strict=True))
+            print(f"{i:<5}{k:<14}{len(rows):>5}{statistics.median(app_ms):>9.1f}"
+                  f"{pct(app_ms, 95):>9.1f}{app_ms[-1]:>9.1f}{pct(queue_ms, 95):>11.1f}"
+                  f"{statistics.median(db_ms):>8.1f}{pct(db_ms, 95):>8.1f}")
+    if len(runs) > 1:
+        p95s = sorted(pct(sorted(r[0] for r in t["decide+next"]), 95) for t in runs
+                      if t["decide+next"])
+        p50s = sorted(statistics.median(r[0] for r in t["decide+next"]) for t in runs
+                      if t["decide+next"])
+        print(f"decide+next over {len(runs)} runs: app p50 {p50s[0]:.1f}-{p50s[-1]:.1f} ms, "
+              f"app p95 {p95s[0]:.1f}-{p95s[-1]:.1f} ms (median p95 "
+              f"{statistics.median(p95s):.1f})")
 
 
 def pct(values: list[float], p: int) -> float:
