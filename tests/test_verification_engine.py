@@ -277,3 +277,19 @@ def test_signature_comparison_sends_unlike_signatures_to_review(tmp_path):
                          ).fetchall()[0][0]
     assert params is not None
     ws.close()
+
+
+def test_initial_alone_never_settles_identity(tmp_path):
+    """R KOWALSKI at Robert Kowalski's address may be an unregistered family member:
+    an initial (first-name level 1) sends the line to a person, never auto-matches."""
+    extra = ("1:3:1", "R Kowalski", "1234 N Main St", "Los Angeles", "90012", True,
+             ("valid", None))
+    ws = build(tmp_path, lines=[LINES[0], extra])
+    try:
+        stages.verify(ws, "full", "test")
+        queued = ws.con.execute("SELECT count(*) FROM review_queue WHERE line_id = '1:3:1'"
+                                ).fetchall()[0][0]
+        assert queued == 1
+        assert "1:1:1" in _current(ws)  # the nickname line is still decided alone
+    finally:
+        ws.close()

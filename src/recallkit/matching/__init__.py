@@ -77,7 +77,9 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     if model is None:
         u = score.estimate_u(con)
         score.compare(con, "rk_train_addr", "rk_cmp_train")
-        model = score.fit(con, "rk_cmp", u, name_train="rk_cmp_train")
+        score.compare(con, "rk_train_name", "rk_cmp_train_a")
+        model = score.fit(con, "rk_cmp", u, name_train="rk_cmp_train",
+                          address_train="rk_cmp_train_a")
     t["fit"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     score.score(con, model, "rk_cmp", "rk_weighted", mover_rate=mover_rate)
@@ -88,5 +90,6 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
               "registered_share": round(share, 5), "n_voters": n_voters,
               "mover_rate": mover_rate, "wide_key_cap": WIDE_CAP,
               "train_every": TRAIN_EVERY,
-              "model": model.as_dict(), "top_k": _decide.TOP_K}
+              "model": model.as_dict(), "top_k": _decide.TOP_K,
+              "min_auto_first_level": _decide.MIN_AUTO_FIRST}
     return MatchRun(n, pairs, params, {k: round(v, 3) for k, v in t.items()}, model)

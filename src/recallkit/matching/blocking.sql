@@ -95,3 +95,11 @@ CREATE OR REPLACE TEMP TABLE rk_train_addr AS
 SELECT s.id, s.orient, v.voter_id, 4 AS passes
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0 AND hash(s.id) % {TRAIN_EVERY} = 0;
+
+-- Training pairs for the address fields' m: entries × voters of the same surname token
+-- and first-name root anywhere in the county (not only in the written ZIP: pass 1 is
+-- blocked on the ZIP, so on it a wrong or missing ZIP would look like a non-match).
+CREATE OR REPLACE TEMP TABLE rk_train_name AS
+SELECT DISTINCT s.id, s.orient, v.voter_id, 2 AS passes
+FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
+WHERE s.orient = 0 AND hash(s.id) % {TRAIN_EVERY} = 0;

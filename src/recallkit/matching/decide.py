@@ -26,6 +26,11 @@ DEFAULT_EPSILON = 0.001
 DEFAULT_REGISTERED_SHARE = 0.85
 DEFAULT_MOVER_RATE = 0.05
 TOP_K = 5
+# A first name written as an initial or only loosely like the voter's (agreement level 1)
+# never settles an identity alone, however the rest agrees: at the same address it is as
+# often an unregistered family member (J SMITH for JOHN or JANE) — one in ten such
+# automatic matches was wrong on synthetic data. Such lines go to a person.
+MIN_AUTO_FIRST = 2
 
 
 def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float | None,
@@ -75,6 +80,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
             SELECT id,
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
                    any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
+                   any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level,
                    list(struct_pack(voter_id := voter_id, rank := rnk, score := round(score, 3),
                         excluded := excluded_why, orient := orient,
                         passes := list_filter(range(1, 8), lambda b: (passes >> b) & 1 = 1),
@@ -90,7 +96,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         )
         SELECT e.id, t.voter_id, t.score, s.best, r.rel_sum,
                coalesce(s.candidates, 0) AS candidates, coalesce(s.excluded, 0) AS excluded,
-               coalesce(s.doubtful, FALSE) AS doubtful, t.top,
+               coalesce(s.doubtful, FALSE) AS doubtful, t.first_level, t.top,
                u.id IS NOT NULL AS unsearched
         FROM (SELECT DISTINCT id FROM {entries}) e
         LEFT JOIN sums s USING (id) LEFT JOIN rel r USING (id) LEFT JOIN top t USING (id)
@@ -106,7 +112,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
             SELECT *, {p_best} AS p_best, {p_none} AS p_none FROM rk_dec_agg
         )
         SELECT id, voter_id, score, p_best, p_none, candidates, excluded, top,
-               CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r} THEN 'match'
+               CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
+                         AND first_level >= {MIN_AUTO_FIRST} THEN 'match'
                     WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
                          THEN 'none'
                     ELSE 'review' END AS status

@@ -102,11 +102,11 @@ def _level_freqs(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, dict[i
 
 
 def fit(con: duckdb.DuckDBPyConnection, cmp: str, u: dict[str, dict[int, float]],
-        name_train: str | None = None) -> Model:
-    """m for address fields from name-blocked pairs (pass 1), m for name fields from
-    address-blocked pairs (pass 2, or `name_train`: compared pairs of everybody at the
-    written address); each by EM with u fixed."""
-    a = _em(con, cmp, u, ADDRESS_FIELDS, "passes & 2 <> 0")
+        name_train: str | None = None, address_train: str | None = None) -> Model:
+    """m for address fields from name-blocked pairs (pass 1, or `address_train`: namesakes
+    anywhere in the county), m for name fields from address-blocked pairs (pass 2, or
+    `name_train`: everybody at the written address); each by EM with u fixed."""
+    a = _em(con, address_train or cmp, u, ADDRESS_FIELDS, "passes & 2 <> 0")
     b = _em(con, name_train or cmp, u, NAME_FIELDS, "passes & 4 <> 0")
     m = {**a.m, **b.m}
     return Model(m, u, b.prior, a.iterations + b.iterations, a.pairs + b.pairs)
