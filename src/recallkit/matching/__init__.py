@@ -21,6 +21,9 @@ from recallkit.matching import normalize, score
 SQL_DIR = Path(__file__).parent
 # County-wide name keys shared by more voters than this are not used for blocking.
 WIDE_CAP = 200
+# The same for the fuzzier county-wide keys of pass 6 (sound-alike surname, first name
+# by its first two letters), which are less specific.
+FUZZY_CAP = 50
 # The name fields learn their m from the residents at the written address of one entry
 # in this many (a random-like share by hash of the line id).
 TRAIN_EVERY = 8
@@ -64,7 +67,8 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     t0 = time.perf_counter()
     sql = (SQL_DIR / "blocking.sql").read_text(encoding="utf-8")
     sql = sql.replace("{S}", "rk_s").replace("{V}", "rk_v").replace(
-        "{WIDE_CAP}", str(WIDE_CAP)).replace("{TRAIN_EVERY}", str(TRAIN_EVERY))
+        "{WIDE_CAP}", str(WIDE_CAP)).replace("{TRAIN_EVERY}", str(TRAIN_EVERY)).replace(
+        "{FUZZY_CAP}", str(FUZZY_CAP))
     for stmt in sql.split(";\n"):
         if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
             con.execute(stmt)
@@ -88,7 +92,7 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     t["score_decide"] = time.perf_counter() - t0
     params = {"method": "fellegi-sunter/em", "epsilon": epsilon,
               "registered_share": round(share, 5), "n_voters": n_voters,
-              "mover_rate": mover_rate, "wide_key_cap": WIDE_CAP,
+              "mover_rate": mover_rate, "wide_key_cap": WIDE_CAP, "fuzzy_key_cap": FUZZY_CAP,
               "train_every": TRAIN_EVERY,
               "model": model.as_dict(), "top_k": _decide.TOP_K,
               "min_auto_first_level": _decide.MIN_AUTO_FIRST}

@@ -76,6 +76,45 @@ SELECT DISTINCT s.id, s.orient, v.voter_id, 4
 FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
 WHERE s.id NOT IN (SELECT id FROM rk_found_here);
 
+-- 6. lines still without a namesake anywhere: a typo in one of the two names of a mover
+--    (SANRA RICHEY, FRANCISCO CASTILO) — surname sound + first-name root, or surname
+--    token + first two letters, county-wide (keys capped like pass 4). Without this such
+--    a line would be decided NOT_REGISTERED with nobody looked at.
+CREATE OR REPLACE TEMP TABLE rk_lonely AS
+SELECT DISTINCT id FROM {S}
+WHERE id NOT IN (SELECT id FROM rk_pairs WHERE pass IN (1, 4))
+  AND id NOT IN (SELECT id FROM rk_found_here);
+
+CREATE OR REPLACE TEMP TABLE rk_vkey_fuzzy AS
+SELECT voter_id, last_ph, unnest(roots) AS root, NULL::VARCHAR AS tok, NULL AS f2
+FROM {V} WHERE last_ph IS NOT NULL
+UNION ALL
+SELECT voter_id, NULL, NULL, unnest(last_toks), left(first, 2) FROM {V}
+WHERE first IS NOT NULL;
+
+INSERT INTO rk_pairs
+SELECT DISTINCT s.id, s.orient, v.voter_id, 6
+FROM (SELECT * FROM {S} WHERE id IN (SELECT id FROM rk_lonely)) s
+JOIN (SELECT * FROM rk_vkey_fuzzy WHERE last_ph IS NOT NULL
+      QUALIFY count(*) OVER (PARTITION BY last_ph, root) <= {FUZZY_CAP}) v
+  ON v.last_ph = s.last_ph AND list_contains(s.roots, v.root)
+UNION
+SELECT DISTINCT s.id, s.orient, v.voter_id, 6
+FROM (SELECT id, orient, unnest(last_toks) AS tok, left(first, 2) AS f2 FROM {S}
+      WHERE id IN (SELECT id FROM rk_lonely)) s
+JOIN (SELECT * FROM rk_vkey_fuzzy WHERE tok IS NOT NULL
+      QUALIFY count(*) OVER (PARTITION BY tok, f2) <= {FUZZY_CAP}) v
+  USING (tok, f2);
+
+-- 7. house number + ZIP + first initial: a misspelt street at the right address
+--    (SANTA OSA PL for SANTA ROSA PL), for lines nobody was found for at the address.
+INSERT INTO rk_pairs
+SELECT s.id, s.orient, v.voter_id, 7
+FROM {S} s JOIN {V} v ON s.house = v.house AND s.zip = v.zip
+    AND left(s.first, 1) = left(v.first, 1)
+WHERE s.orient = 0 AND s.id NOT IN (SELECT id FROM rk_found_here)
+  AND s.street_key IS DISTINCT FROM v.street_key;
+
 CREATE OR REPLACE TEMP TABLE rk_cand AS
 -- passes as a bit mask (bit p set = found by pass p): cheaper to group than a list
 SELECT id, orient, voter_id, bit_or(1 << pass) AS passes
