@@ -53,8 +53,7 @@ def resolve(con: duckdb.DuckDBPyConnection, mode: str,
             return {"new_duplicates": 0, "restored_valid": 0}
         only = "AND c.voter_id IN (SELECT unnest(?::VARCHAR[]))"
         params.append(wanted)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rk_dup AS
+    ranked = f"""
         WITH cand AS (
             SELECT c.*, s.page, s.line, sec.date_filed, s.section_id
             FROM {BASIS[mode]} c
@@ -72,7 +71,16 @@ def resolve(con: duckdb.DuckDBPyConnection, mode: str,
         SELECT * FROM ranked
         WHERE (occurrence = 1 AND reason = 'DUPLICATE')
            OR (occurrence > 1 AND determination = 'valid')
-    """, params)
+    """
+    if voters is not None:
+        # After one decision there is usually nothing to change: look first, in one query,
+        # and build the table of changes only when there is something to write. (The
+        # occurrences are counted here: an aggregate over this query makes DuckDB plan the
+        # whole petition's determinations, 30x slower.)
+        found = con.execute(f"SELECT occurrence FROM ({ranked})", params).fetchall()
+        if not found:
+            return {"new_duplicates": 0, "restored_valid": 0}
+    con.execute(f"CREATE OR REPLACE TEMP TABLE rk_dup AS {ranked}", params)
     made = con.execute("SELECT count(*) FILTER (WHERE occurrence > 1), "
                        "count(*) FILTER (WHERE occurrence = 1) FROM rk_dup").fetchall()[0]
     if made[0] or made[1]:
@@ -107,13 +115,17 @@ def resolve_lines(con: duckdb.DuckDBPyConnection, line_ids: Iterable[str]
     out: dict[str, dict[str, int]] = {}
     if not lines:
         return out
-    voters = {r[0] for r in con.execute(
-        "SELECT DISTINCT voter_id FROM determinations WHERE voter_id IS NOT NULL "
-        "AND line_id IN (SELECT unnest(?::VARCHAR[]))", [lines]).fetchall()}
-    sampled = con.execute("SELECT count(*) FROM sample WHERE line_id IN "
-                          "(SELECT unnest(?::VARCHAR[]))", [lines]).fetchall()[0][0]
+    # The lines' voters, whether one is sampled and whether a full count has begun, in
+    # one query (each is a cheap lookup; the statements' own overhead is what adds up).
+    found, sampled, full = con.execute("""
+        SELECT (SELECT list(DISTINCT voter_id) FROM determinations
+                WHERE voter_id IS NOT NULL AND line_id IN (SELECT unnest($1::VARCHAR[]))),
+               (SELECT count(*) FROM sample WHERE line_id IN (SELECT unnest($1::VARCHAR[]))),
+               EXISTS (SELECT 1 FROM audit_log WHERE action = 'verify_full')""",
+                                       [lines]).fetchall()[0]
+    voters = set(found or ())
     if sampled:
         out["sample"] = resolve(con, "sample", voters)
-    if full_count_begun(con):
+    if full:  # full_count_begun(con), asked above
         out["full"] = resolve(con, "full", voters)
     return out

@@ -98,73 +98,109 @@ def _rows(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str,
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
+_LINE_SQL = """
+    SELECT s.line_id, s.section_id, s.page, s.line, s.printed_name, s.residence_address,
+           s.city, s.zip, s.has_signature, s.signature_image, s.notes,
+           x.county, x.circulator_name, x.declaration_signed, x.circulated_from,
+           x.circulated_to, x.date_filed
+    FROM signatures s LEFT JOIN sections x USING (section_id)
+    WHERE s.line_id = ?"""
+_SECTION_COLS = ("county", "circulator_name", "declaration_signed", "circulated_from",
+                 "circulated_to", "date_filed")
+_VOTER_COLS = ("first_name", "middle_name", "last_name", "name_suffix", "residence_address",
+               "city", "zip", "county", "status", "status_date", "registration_date",
+               "signature_image")
+_QUEUE_COLS = "line_id, mode, status, lease_holder, lease_expires, reason_hint"
+
+
+def _candidates(con: Any, line_id: str) -> list[dict[str, Any]]:
+    """The line's candidates from its latest match run, best first.
+
+    A plain equality filter, sorted here: it is a lookup in the match_candidates.line_id
+    index (migration 7), where ORDER BY ... LIMIT in SQL makes DuckDB scan the table.
+    """
+    rows = _rows(con, "SELECT run_id, voter_id, rank, score, components::VARCHAR AS components "
+                      "FROM match_candidates WHERE line_id = ?", [line_id])
+    if not rows:
+        return []
+    latest = max(r["run_id"] for r in rows)
+    return sorted((r for r in rows if r["run_id"] == latest), key=lambda r: r["rank"])
+
+
+def _voters(con: Any, voter_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Registration rows by voter_id (one lookup in the voters.voter_id index)."""
+    ids = sorted(set(voter_ids))
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = _rows(con, f"SELECT voter_id, {', '.join(_VOTER_COLS)} FROM voters "
+                      f"WHERE voter_id IN ({marks})", ids)
+    return {r.pop("voter_id"): r for r in rows}
+
+
+def _item(con: Any, line_id: str, queue_row: dict[str, Any] | None) -> ReviewItem:
+    line = _rows(con, _LINE_SQL, [line_id])
+    if not line:
+        raise ReviewError(f"there is no signature line {line_id}")
+    sig = {k: v for k, v in line[0].items() if k not in _SECTION_COLS}
+    sec = {"section_id": sig["section_id"], **{k: line[0][k] for k in _SECTION_COLS}} \
+        if line[0]["county"] is not None else {}
+    cands = _candidates(con, line_id)
+    voters = _voters(con, [c["voter_id"] for c in cands])
+    empty = dict.fromkeys(_VOTER_COLS)
+    qi = queue_row or {}
+    return ReviewItem(
+        line_id=line_id, mode=qi.get("mode", ""), status=qi.get("status", "not queued"),
+        lease_holder=qi.get("lease_holder"), lease_expires=qi.get("lease_expires"),
+        engine_hint=qi.get("reason_hint"), transcription=sig, section=sec,
+        candidates=tuple(
+            Candidate(c["voter_id"], c["rank"], c["score"], json.loads(c["components"]),
+                      dict(voters.get(c["voter_id"], empty)))
+            for c in cands))
+
+
 def get_item(ws: Any, line_id: str) -> ReviewItem:
     """Everything a reviewer needs for one line: transcription, section, candidates."""
     con = ws.con
     with _lock(ws):
-        q = _rows(con, "SELECT * FROM review_queue WHERE line_id = ?", [line_id])
-        sig = _rows(con, "SELECT line_id, section_id, page, line, printed_name, "
-                         "residence_address, city, zip, has_signature, signature_image, notes "
-                         "FROM signatures WHERE line_id = ?", [line_id])
-        if not sig:
-            raise ReviewError(f"there is no signature line {line_id}")
-        sec = _rows(con, "SELECT section_id, county, circulator_name, declaration_signed, "
-                         "circulated_from, circulated_to, date_filed FROM sections "
-                         "WHERE section_id = ?", [sig[0]["section_id"]])
-        cands = _rows(con, """
-            SELECT c.voter_id, c.rank, c.score, c.components::VARCHAR AS components,
-                   v.first_name, v.middle_name, v.last_name, v.name_suffix,
-                   v.residence_address, v.city, v.zip, v.county, v.status, v.status_date,
-                   v.registration_date, v.signature_image
-            FROM match_candidates c LEFT JOIN voters v USING (voter_id)
-            WHERE c.line_id = ? AND c.run_id = (SELECT max(run_id) FROM match_candidates
-                                               WHERE line_id = ?)
-            ORDER BY c.rank""", [line_id, line_id])
-    qi = q[0] if q else {}
-    return ReviewItem(
-        line_id=line_id, mode=qi.get("mode", ""), status=qi.get("status", "not queued"),
-        lease_holder=qi.get("lease_holder"), lease_expires=qi.get("lease_expires"),
-        engine_hint=qi.get("reason_hint"), transcription=sig[0],
-        section=sec[0] if sec else {},
-        candidates=tuple(
-            Candidate(c["voter_id"], c["rank"], c["score"], json.loads(c["components"]),
-                      {k: c[k] for k in c if k not in ("voter_id", "rank", "score",
-                                                        "components")})
-            for c in cands))
+        q = _rows(con, f"SELECT {_QUEUE_COLS} FROM review_queue WHERE line_id = ?", [line_id])
+        return _item(con, line_id, q[0] if q else None)
 
 
 def lease_next(ws: Any, reviewer: str, lease_seconds: int = 600) -> ReviewItem | None:
     """Lease the most doubtful open line (or an expired lease) to `reviewer`.
 
     A reviewer holds at most one lease: asking again returns the line already held.
+    One query finds the held line or the next free one; the lease itself is one UPDATE
+    that re-checks the line is still free, so it is atomic on its own (and the queue lock
+    keeps this process's reviewers in line).
     """
+    con = ws.con
     with _lock(ws):
-        t = now()
-        held = ws.con.execute(
-            "SELECT line_id FROM review_queue WHERE status = 'leased' AND lease_holder = ? "
-            "AND lease_expires > ?", [reviewer, t]).fetchall()
-        if held:
-            line_id = held[0][0]
-        else:
-            ws.con.execute("BEGIN TRANSACTION")
-            try:
-                row = ws.con.execute("""
-                    SELECT line_id FROM review_queue
-                    WHERE status = 'open' OR (status = 'leased' AND lease_expires <= ?)
-                    ORDER BY priority DESC, line_id LIMIT 1""", [t]).fetchall()
-                if not row:
-                    ws.con.execute("COMMIT")
-                    return None
-                line_id = row[0][0]
-                ws.con.execute(
+        while True:
+            t = now()
+            rows = _rows(con, f"""
+                SELECT {_QUEUE_COLS},
+                       status = 'leased' AND lease_holder = ? AND lease_expires > ? AS held
+                FROM review_queue
+                WHERE status = 'open' OR status = 'leased' AND (lease_expires <= ?
+                      OR lease_holder = ?)
+                ORDER BY held DESC, priority DESC, line_id LIMIT 1""",
+                [reviewer, t, t, reviewer])
+            if not rows:
+                return None
+            q = rows[0]
+            if not q.pop("held"):
+                until = t + timedelta(seconds=lease_seconds)
+                got = con.execute(
                     "UPDATE review_queue SET status = 'leased', lease_holder = ?, "
-                    "lease_expires = ? WHERE line_id = ?",
-                    [reviewer, t + timedelta(seconds=lease_seconds), line_id])
-                ws.con.execute("COMMIT")
-            except BaseException:
-                ws.con.execute("ROLLBACK")
-                raise
-    return get_item(ws, line_id)
+                    "lease_expires = ? WHERE line_id = ? AND (status = 'open' OR "
+                    "(status = 'leased' AND lease_expires <= ?))",
+                    [reviewer, until, q["line_id"], t]).fetchall()[0][0]
+                if not got:  # taken meanwhile (another process): look again
+                    continue
+                q.update(status="leased", lease_holder=reviewer, lease_expires=until)
+            return _item(con, q["line_id"], q)
 
 
 def decide(ws: Any, line_id: str, reviewer: str, determination: str,
@@ -200,10 +236,9 @@ def _record(ws: Any, line_id: str, reviewer: str, determination: str, reason: st
                           "WHERE line_id = ?", [line_id]).fetchall()
         if voter_id is None and cur and determination == "valid":
             voter_id = cur[0][1]
-        if voter_id is None:  # the engine's best candidate, kept as evidence
-            top = con.execute("SELECT voter_id FROM match_candidates WHERE line_id = ? "
-                              "ORDER BY run_id DESC, rank LIMIT 1", [line_id]).fetchall()
-            voter_id = top[0][0] if top and reason not in ("NOT_REGISTERED",) else None
+        if voter_id is None and reason != "NOT_REGISTERED":
+            top = _candidates(con, line_id)  # the engine's best candidate, kept as evidence
+            voter_id = top[0]["voter_id"] if top else None
         did = con.execute("""
             INSERT INTO determinations (line_id, determination, reason, voter_id, decided_by,
                 score, evidence, supersedes, decided_at, mode)
