@@ -26,7 +26,7 @@ WIDE_CAP = 200
 FUZZY_CAP = 50
 # The name fields learn their m from the residents at the written address of one entry
 # in this many (a random-like share by hash of the line id).
-TRAIN_EVERY = 8
+TRAIN_EVERY = 16
 # DuckDB may use this much memory for matching before it spills to disk.
 MEMORY_LIMIT = "6GB"
 

@@ -96,8 +96,11 @@ WITH p AS (
                  THEN 'CANCELLED' END,
             CASE WHEN l.status = 'match' AND l.registration_date > l.circulated_to
                  THEN 'REGISTERED_LATE' END,
+            -- the same house number on another street of the ZIP is another address:
+            -- the street must agree (or be missing with the ZIP agreeing)
             CASE WHEN l.status = 'match' AND NOT (
-                      (l.c_house = 2 AND (l.c_street >= 1 OR l.c_loc = 2)))
+                      (l.c_house = 2 AND (l.c_street >= 1 OR (l.c_street = -1
+                                                               AND l.c_loc = 2))))
                       AND h.line_id IS NULL
                  THEN 'ADDRESS_MISMATCH' END,
             -- 2 CCR 20960: only a person finds a signature mismatch; a low similarity
