@@ -158,3 +158,30 @@ def test_incremental_duplicates_match_a_whole_pass(tmp_path):
                     "WHERE line_id = '1:2:1'") == [("valid", None)]
     assert duplicates.resolve(con, "full") == {"new_duplicates": 0, "restored_valid": 0}
     ws.close()
+
+
+@pytest.mark.parametrize("mode", ["sample", "full"])
+def test_per_voter_basis_reads_like_the_views(counted, mode):
+    """The duplicates pass after one decision reads only its voters' lines; those rows
+    are exactly what the migration-004 views say for the same lines (with an undo too)."""
+    ws = counted[0]
+    con = ws.con
+    line = _one(ws, "SELECT line_id FROM current_determinations WHERE voter_id IS NOT NULL "
+                    "ORDER BY line_id LIMIT 1")[0][0]
+    con.execute("INSERT INTO review_queue (line_id, mode, status, lease_holder, lease_expires, "
+                "queued_at) VALUES (?, 'full', 'leased', 'checker', ?, ?) ON CONFLICT (line_id) "
+                "DO UPDATE SET status = 'leased', lease_holder = 'checker', "
+                "lease_expires = excluded.lease_expires",
+                [line, now() + timedelta(hours=1), now()])
+    review.decide(ws, line, "checker", "valid")
+    review.undo(ws, "checker")
+    voters = sorted(r[0] for r in _one(ws, "SELECT DISTINCT voter_id FROM determinations "
+                                           "WHERE voter_id IS NOT NULL"))
+    cols = "line_id, determination_id, determination, reason, voter_id, mode"
+    mine = _one(ws, f"SELECT {cols} FROM {duplicates._basis_of_voters(mode)} ORDER BY 1, 2",
+                [voters])
+    view = _one(ws, f"SELECT {cols} FROM {duplicates.BASIS[mode]} WHERE line_id IN ("
+                    "SELECT line_id FROM determinations WHERE voter_id IS NOT NULL) "
+                    "ORDER BY 1, 2")
+    assert mine == view and view
+    review.decide(ws, line, "checker", "valid")  # leave the module's workspace decided
