@@ -85,26 +85,41 @@ SELECT DISTINCT id FROM {S}
 WHERE id NOT IN (SELECT id FROM rk_pairs WHERE pass IN (1, 4))
   AND id NOT IN (SELECT id FROM rk_found_here);
 
-CREATE OR REPLACE TEMP TABLE rk_vkey_fuzzy AS
-SELECT voter_id, last_ph, unnest(roots) AS root, NULL::VARCHAR AS tok, NULL AS f2
-FROM {V} WHERE last_ph IS NOT NULL
+-- the lonely lines' keys, and those of them shared by at most {FUZZY_CAP} voters
+CREATE OR REPLACE TEMP TABLE rk_skey_fuzzy AS
+SELECT DISTINCT id, orient, last_ph, unnest(roots) AS root, NULL::VARCHAR AS tok,
+       NULL::VARCHAR AS f2
+FROM {S} WHERE id IN (SELECT id FROM rk_lonely) AND last_ph IS NOT NULL
 UNION ALL
-SELECT voter_id, NULL, NULL, unnest(last_toks), left(first, 2) FROM {V}
-WHERE first IS NOT NULL;
+SELECT DISTINCT id, orient, NULL, NULL, unnest(last_toks), left(first, 2)
+FROM {S} WHERE id IN (SELECT id FROM rk_lonely) AND first IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE rk_vkey_fuzzy AS
+WITH ph AS (
+    SELECT voter_id, last_ph, root
+    FROM (SELECT voter_id, last_ph, unnest(roots) AS root FROM {V}
+          WHERE last_ph IN (SELECT last_ph FROM rk_skey_fuzzy))
+    WHERE (last_ph, root) IN (SELECT (last_ph, root) FROM rk_skey_fuzzy)
+), tk AS (
+    SELECT voter_id, tok, f2 FROM (
+        SELECT voter_id, unnest(last_toks) AS tok, left(first, 2) AS f2 FROM {V}
+        WHERE first IS NOT NULL)
+    WHERE (tok, f2) IN (SELECT (tok, f2) FROM rk_skey_fuzzy)
+)
+SELECT voter_id, last_ph, root, NULL::VARCHAR AS tok, NULL::VARCHAR AS f2 FROM ph
+WHERE (last_ph, root) IN (SELECT (last_ph, root) FROM ph GROUP BY ALL
+                          HAVING count(*) <= {FUZZY_CAP})
+UNION ALL
+SELECT voter_id, NULL, NULL, tok, f2 FROM tk
+WHERE (tok, f2) IN (SELECT (tok, f2) FROM tk GROUP BY ALL HAVING count(*) <= {FUZZY_CAP});
 
 INSERT INTO rk_pairs
-SELECT DISTINCT s.id, s.orient, v.voter_id, 6
-FROM (SELECT * FROM {S} WHERE id IN (SELECT id FROM rk_lonely)) s
-JOIN (SELECT * FROM rk_vkey_fuzzy WHERE last_ph IS NOT NULL
-      QUALIFY count(*) OVER (PARTITION BY last_ph, root) <= {FUZZY_CAP}) v
-  ON v.last_ph = s.last_ph AND list_contains(s.roots, v.root)
-UNION
-SELECT DISTINCT s.id, s.orient, v.voter_id, 6
-FROM (SELECT id, orient, unnest(last_toks) AS tok, left(first, 2) AS f2 FROM {S}
-      WHERE id IN (SELECT id FROM rk_lonely)) s
-JOIN (SELECT * FROM rk_vkey_fuzzy WHERE tok IS NOT NULL
-      QUALIFY count(*) OVER (PARTITION BY tok, f2) <= {FUZZY_CAP}) v
-  USING (tok, f2);
+SELECT DISTINCT p.id, p.orient, p.voter_id, 6
+FROM (SELECT s.id, s.orient, v.voter_id FROM rk_skey_fuzzy s
+      JOIN rk_vkey_fuzzy v USING (last_ph, root)
+      UNION ALL
+      SELECT s.id, s.orient, v.voter_id FROM rk_skey_fuzzy s
+      JOIN rk_vkey_fuzzy v USING (tok, f2)) p;
 
 -- 7. house number + ZIP + first initial: a misspelt street at the right address
 --    (SANTA OSA PL for SANTA ROSA PL), for lines nobody was found for at the address.
