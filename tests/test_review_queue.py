@@ -98,7 +98,10 @@ def test_import_decisions_checks_every_row_first(queued, tmp_path):
 
 
 def test_sample_stage_end_to_end(tmp_path):
-    ws = build(tmp_path, filler_lines=520)
+    # 50,000 registered (the fewest with 160 days to file) need 7,500: the raw count must
+    # reach that before a sample is drawn (EC 11222(b))
+    ws = build(tmp_path, filler_lines=7_500, measure=50_000)
+    assert stages.raw_count(ws) >= ws.petition.required == 7_500
     drawn = stages.draw_sample(ws, "12345678901234567890123", "sup", size=60)
     assert len(drawn) == 60 and ws.petition.stage == "sampled"
     with pytest.raises(stages.VerificationError):

@@ -126,12 +126,16 @@ def _insert(con, table: str, cols: list[str], rows: list[tuple]) -> None:
     con.unregister("rows_arrow")
 
 
-def build(tmp_path, lines=LINES, filler_lines: int = 60):
+def build(tmp_path, lines=LINES, filler_lines: int = 60, measure: int = 200_000):
+    """The hand-made petition plus `filler_lines` clean signers (one registered filler voter
+    each; at least 400 filler voters). `measure` is the registered voters: a test that draws
+    a sample must pass the raw-count gate (EC 11222(b)), so keep 15% of it (50,000 or more
+    registered: 160 days, which the sections' dates need) within the raw count."""
     ws = create_workspace(tmp_path / "ws", rules="ca-local", jurisdiction="Los Angeles County",
-                          office="District Attorney", officer="A. Officer", measure=200_000,
+                          office="District Attorney", officer="A. Officer", measure=measure,
                           format_approved=APPROVED, counties=["Los Angeles"], actor="test")
     rng = random.Random(5)
-    filler = _filler(rng, 400)
+    filler = _filler(rng, max(400, filler_lines))  # the first 400 are the same either way
     con = ws.con
     _insert(con, "voters", ["voter_id", "first_name", "middle_name", "last_name",
                             "name_suffix", "residence_address", "city", "zip", "county",
@@ -151,7 +155,8 @@ def build(tmp_path, lines=LINES, filler_lines: int = 60):
         rows.append((f"8:{i + 1}:1", "8", i + 1, 1, f"{v[1]} {v[3]}", v[5], v[6], v[7], True))
     con.execute("INSERT INTO sections (section_id, county, pages, signature_lines, "
                 "declaration_signed, circulated_from, circulated_to, date_filed) VALUES "
-                "('8', 'Los Angeles', 100, 100, true, ?, ?, ?)", [FROM, TO, FILED])
+                "('8', 'Los Angeles', ?, ?, true, ?, ?, ?)",
+                [max(100, filler_lines), max(100, filler_lines), FROM, TO, FILED])
     _insert(con, "signatures", ["line_id", "section_id", "page", "line", "printed_name",
                                 "residence_address", "city", "zip", "has_signature"],
             [(r[0], r[1], int(r[2]), int(r[3]), *r[4:]) for r in rows])

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from recallkit.workspace import open_workspace
     from web.fixture_ws import build, install_fake_review  # tests/ is on sys.path
 
-    path = build(tmp_path_factory.mktemp("browser") / "ws", sampled=False,
-                 n_lines=520)  # a sample needs more than 500 lines (EC 11225)
+    # A sample needs more than 500 lines (EC 11225) and a raw count that reaches the
+    # requirement (EC 11222(b)): 2,000 registered need 500 and have 60 days to file (EC
+    # 11220), so the format is approved 2026-01-10 for sections filed 2026-03-10.
+    path = build(tmp_path_factory.mktemp("browser") / "ws", sampled=False, n_lines=520,
+                 measure=2_000, format_approved=date(2026, 1, 10))
     with open_workspace(path) as ws:
         for name, role in (("sam", "supervisor"), ("rita", "reviewer")):
             add_user(ws, name, role, PASSWORD, actor="test")

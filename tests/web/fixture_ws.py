@@ -30,10 +30,15 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def build(path: Path, *, sampled: bool = True, n_lines: int = N_LINES) -> Path:
+def build(path: Path, *, sampled: bool = True, n_lines: int = N_LINES,
+          measure: int = 100_000, format_approved: date = date(2026, 1, 5)) -> Path:
+    """A workspace of `measure` registered voters. A test that draws a sample must pass the
+    raw-count gate (EC 11222(b)): `n_lines` at least the requirement, and a format approval
+    date that keeps the sections (circulated 2026-01-10, filed 2026-03-10) in time for the
+    jurisdiction's circulation period (EC 11220)."""
     ws = create_workspace(path, rules="ca-local", jurisdiction="City of Example",
-                          office="Mayor", officer="Pat Officeholder", measure=100_000,
-                          format_approved=date(2026, 1, 5), counties=["Los Angeles"],
+                          office="Mayor", officer="Pat Officeholder", measure=measure,
+                          format_approved=format_approved, counties=["Los Angeles"],
                           actor="test")
     con = ws.con
     img = path / "images"

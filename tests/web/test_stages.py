@@ -85,3 +85,30 @@ def test_import_report_and_rejects_download(tmp_path, fake_review) -> None:
         assert f'href="/imports/{latest["import_id"]}/rejects"' in r.text
         d = c.get(f"/imports/{latest['import_id']}/rejects")
         assert d.status_code == 200 and "3,pages,two" in d.text
+
+
+def test_no_sample_below_the_raw_count(tmp_path, fake_review) -> None:
+    """40 lines against the 10,000 that 100,000 registered need: the seed page and the API
+    answer with the refusal as a sentence citing EC 11222(b), and record nothing."""
+    from recallkit.web.app import create_app
+    from recallkit.web.users import add_user
+    from recallkit.workspace import open_workspace
+
+    from .conftest import PASSWORD
+    from .fixture_ws import build
+
+    path = build(tmp_path / "short", sampled=False)
+    with open_workspace(path) as ws:
+        add_user(ws, "sam", "supervisor", PASSWORD, actor="test")
+    seed = "12345678901234567890123"
+    with TestClient(create_app(path, secret_key="k"), follow_redirects=False) as c:
+        token = login(c, "sam")
+        r = c.post("/seed/draw", data={"seed": seed, "size": "20", "csrf_token": token})
+        assert r.status_code in (400, 409), r.text[:500]
+        assert "no sample is drawn" in r.text and "EC 11222(b)" in r.text
+        assert 'role="alert"' in r.text and "Something went wrong" not in r.text
+        r = c.post("/api/sample", json={"seed": seed}, headers={"X-CSRF-Token": token})
+        assert r.status_code in (400, 409)
+        assert "EC 11222(b)" in r.json()["error"]["message"]
+        assert c.app.state.writer.call(
+            lambda ws: ws.con.execute("SELECT count(*) FROM sample_draws").fetchone()[0]) == 0

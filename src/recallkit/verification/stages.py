@@ -68,7 +68,9 @@ def draw_sample(ws: Any, seed: str, actor: str,
     """Record the seed and draw the sample (EC 11225; sampling.md). Returns the line ids.
 
     A second call with the same seed and a larger size extends the sample (the consistent
-    order makes the old sample a prefix of the new); a different seed is refused.
+    order makes the old sample a prefix of the new); a different seed is refused. A raw
+    count below the requirement is refused too: no further action is taken on such a
+    petition (EC 11222(b)), so there is nothing to sample.
     """
     with _opened(ws) as w:
         return _draw(w, seed, actor, size)
@@ -82,6 +84,9 @@ def _draw(ws: Any, seed: str, actor: str, size: int | None) -> list[sampling.Sam
             "the sample seed is already recorded and locked; a different seed cannot be "
             "used for this petition")
     ids = [r[0] for r in ws.con.execute(RAW_LINES + " ORDER BY line_id").fetchall()]
+    gate = _projection.raw_count_gate(len(ids), ws.petition.required, ws.pack)
+    if gate.outcome != "proceed":  # no further action on the petition (EC 11222(b))
+        raise VerificationError(f"no sample is drawn: {gate.reason} ({gate.cite})")
     if size is None:
         size = statutory = sampling.sample_size(ws.pack, len(ids)).size
     else:  # an explicit size is recorded beside the statute's, which may not apply
