@@ -2,7 +2,9 @@
 
 Generates a simple canonical voters.csv with DuckDB (fast, vectorized; names and streets
 are drawn from small lists, which is all an import benchmark needs), creates a workspace,
-imports the file, and prints rows/s and the process's peak resident memory.
+imports the file, and prints rows/s and the process's peak resident memory. The peer in the
+same run is a plain DuckDB load of the same file into a fresh database (read_csv, no checks,
+no rejects, no audit): the floor that our validation and bookkeeping are measured against.
 Targets (issue 5): >= 200,000 rows/s and peak RSS < 4 GB on a 2-core machine.
 
     .venv/bin/python benchmarks/import_voters.py [--rows 5700000] [--keep DIR]
@@ -62,6 +64,19 @@ def generate(path: Path, rows: int) -> None:
     con.close()
 
 
+def plain_duckdb_load(csv: Path, db: Path) -> tuple[int, float]:
+    """The peer: what DuckDB alone takes to load the file (no validation at all)."""
+    con = duckdb.connect(str(db))
+    try:
+        start = time.perf_counter()
+        con.execute(f"CREATE TABLE voters AS SELECT * FROM read_csv('{csv}', header=true, "
+                    "all_varchar=true)")
+        seconds = time.perf_counter() - start
+        return int(con.execute("SELECT count(*) FROM voters").fetchall()[0][0]), seconds
+    finally:
+        con.close()
+
+
 def peak_rss_mb() -> float:
     # Linux reports ru_maxrss in KiB; children (none here) are not counted.
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -91,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         ws.close()
         rate = report.read / imp_s
         rss = peak_rss_mb()
+        peer_rows, peer_s = plain_duckdb_load(csv, work / "plain.duckdb")
         rows = [
             ("rows", f"{report.read:,}"),
             ("file size", f"{size_mb:,.0f} MB"),
@@ -98,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             ("import", f"{imp_s:.1f} s"),
             ("accepted / rejected", f"{report.accepted:,} / {report.rejected:,}"),
             ("rows/s", f"{rate:,.0f}  (target >= 200,000)"),
+            ("peer: plain DuckDB load", f"{peer_s:.1f} s, {peer_rows / peer_s:,.0f} rows/s "
+                                        f"(no checks; recallkit takes {imp_s / peer_s:.1f}x)"),
             ("peak RSS", f"{rss:,.0f} MB  (target < 4,096; {rss_before:,.0f} MB before import)"),
         ]
         width = max(len(k) for k, _ in rows)
