@@ -40,11 +40,8 @@ def project_cmd(
     if variant is not None and variant not in VARIANTS:
         fail(f"unknown projection variant {variant!r}; choose one of {', '.join(VARIANTS)}")
     if ws is not None:
-        try:
-            from recallkit.verification.stages import project_workspace  # type: ignore[import]
-        except ImportError:
-            fail("workspace projection is not built yet; give --raw, --sample, --valid, "
-                 "--duplicates and --required")
+        from recallkit.verification.stages import project_workspace
+
         try:
             result = project_workspace(ws, variant=variant)
         except ValueError as exc:

@@ -11,10 +11,8 @@ from recallkit.cli.common import console, fail, print_json
 
 
 def _open(ws: Path, read_only: bool = False):  # noqa: ANN202 - Workspace type from workspace
-    try:
-        from recallkit.workspace.db import WorkspaceError, is_served, open_workspace
-    except ImportError as exc:  # pragma: no cover - the workspace module is part of the package
-        fail(f"the workspace module cannot be loaded: {exc}")
+    from recallkit.workspace.db import WorkspaceError, is_served, open_workspace
+
     if not read_only and is_served(ws):  # the web server is the single writer
         fail(f"{ws} is being served by `recallkit serve` (found {ws / '.serving'}); make "
              "changes through the web app, or stop the server first")

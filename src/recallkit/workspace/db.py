@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import duckdb
 
 from recallkit.explain import plain
 from recallkit.rules import RulePack, load_pack, required_signatures
+from recallkit.timeline import plan_recall
 from recallkit.workspace.audit import AuditEntry, append_entry
 
 DB_NAME = "petition.duckdb"
@@ -245,46 +246,10 @@ def _connect(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 def _plan(pack: RulePack, measure: int, format_approved: date,
           office_kind: str | None) -> tuple[date, dict[str, Any]]:
-    """The circulation deadline and timeline, from recallkit.timeline when present."""
-    try:
-        from recallkit.timeline import plan_recall  # type: ignore[attr-defined]
-    except ImportError:
-        plan_recall = None
-    if plan_recall is not None:
-        plan = plan_recall(pack, measure, format_approved=format_approved,
-                           office_kind=office_kind)
-        data = plain(plan)
-        deadline = getattr(plan, "circulation_deadline", None)
-        if deadline is None and isinstance(data, dict):
-            deadline = _find_date(data, "circulation_deadline")
-        if isinstance(deadline, str):
-            deadline = date.fromisoformat(deadline)
-        if hasattr(deadline, "value"):
-            deadline = deadline.value
-        if isinstance(deadline, date):
-            return deadline, data if isinstance(data, dict) else {"plan": data}
-    from recallkit.rules import circulation_days
-
-    days = circulation_days(pack, measure)
-    deadline = format_approved + timedelta(days=days.value)
-    return deadline, {
-        "circulation_deadline": deadline.isoformat(),
-        "circulation_days": days.value,
-        "cite": days.cite,
-        "note": "computed without the holiday calendar (recallkit.timeline not available)",
-    }
-
-
-def _find_date(data: Any, key: str) -> Any:
-    if isinstance(data, dict):
-        if key in data:
-            v = data[key]
-            return v.get("value", v.get("date")) if isinstance(v, dict) else v
-        for v in data.values():
-            found = _find_date(v, key)
-            if found is not None:
-                return found
-    return None
+    """The circulation deadline and the whole timeline, kept with the petition."""
+    plan = plan_recall(pack, measure, format_approved=format_approved, office_kind=office_kind)
+    assert plan.circulation_deadline is not None  # an approval date always dates it
+    return plan.circulation_deadline, plain(plan)
 
 
 def create_workspace(path: str | Path, *, rules: str, jurisdiction: str, office: str,

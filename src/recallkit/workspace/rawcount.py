@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from recallkit.projection import raw_count_gate
 from recallkit.workspace.batches import batches, files_in_batches
 from recallkit.workspace.db import Workspace
 
@@ -35,19 +36,8 @@ class RawCount:
 
 
 def _gate(ws: Workspace, total: int, required: int) -> tuple[str, str, str]:
-    pack = ws.pack
-    try:
-        from recallkit.projection import raw_count_gate
-    except ImportError:
-        raw_count_gate = None
-    if raw_count_gate is not None:
-        g = raw_count_gate(total, required, pack)
-        return g.outcome, g.cite, g.reason
-    cite = str(pack.verification.get("raw_count_cite", "")) or pack.threshold_cite
-    if total < required:
-        return "insufficient", cite, (f"the raw count ({total:,}) is below the {required:,} "
-                                      "required; no further action is taken on the petition")
-    return "proceed", cite, f"the raw count ({total:,}) reaches the {required:,} required"
+    g = raw_count_gate(total, required, ws.pack)
+    return g.outcome, g.cite, g.reason
 
 
 def raw_count(ws: Workspace) -> RawCount:

@@ -51,10 +51,8 @@ def save_upload(ws_path: Path, upload: UploadFile) -> Path:
 
 def profiles() -> list[str]:
     """Mapping profiles for county layouts (voter files); 'canonical' is our own layout."""
-    try:
-        from recallkit.workspace.profiles import builtin_profiles
-    except ImportError:
-        return ["canonical"]
+    from recallkit.workspace.profiles import builtin_profiles
+
     return ["canonical", *[p for p in builtin_profiles() if p != "canonical"]]
 
 
