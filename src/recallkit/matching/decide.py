@@ -13,7 +13,11 @@ parameter stored with the run, default 0.001); everything else goes to a person.
 Household rule: a candidate at the same address with the same surname but a different
 first name (not a nickname, not a near spelling, not an initial) is a different person —
 typically a family member — and is excluded outright, not merely scored down. A
-conflicting generational suffix (JR vs SR) excludes a candidate the same way.
+conflicting generational suffix (JR vs SR) excludes a candidate the same way. When one
+resident of the written address bears exactly the written first name, a housemate of the
+same surname whose first name only resembles it (JOAN for JOHN, agreement level 1–2) is
+excluded too: a signer writes his or her own name, and the near spelling is the other
+person in the house, not a misspelling of the exact one.
 """
 
 from __future__ import annotations
@@ -44,18 +48,26 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     Σ 2^score are computed once (rk_dec_agg); re-estimating the registered share
     (`registered_share=None`: start at DEFAULT_REGISTERED_SHARE, one re-estimate) and
     classifying are then cheap queries over one row per line. Returns the share used."""
+    here = "house = 2 AND street >= 1 AND last >= 3"
+    rule = (f"(first = 0 OR suffix_conflict OR (last = 0 AND first <= 1) "
+            f"OR (first IN (1, 2) AND {here} AND exact_here))")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {elig} AS
-        SELECT *,
-            (first = 0 OR suffix_conflict OR (last = 0 AND first <= 1)) AS excluded,
+        SELECT * EXCLUDE (exact_here),
+            {rule} AS excluded,
             CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
                  WHEN first = 0 THEN 'first_name_differs'
                  WHEN suffix_conflict THEN 'suffix_conflict'
-                 WHEN last = 0 AND first <= 1 THEN 'name_differs' END AS excluded_why,
-            row_number() OVER (PARTITION BY id
-                ORDER BY (first = 0 OR suffix_conflict OR (last = 0 AND first <= 1)),
-                         score DESC, voter_id) AS rnk
-        FROM {scored}
+                 WHEN last = 0 AND first <= 1 THEN 'name_differs'
+                 WHEN exact_here AND first IN (1, 2) THEN 'housemate_exact_name' END
+                AS excluded_why,
+            row_number() OVER (PARTITION BY id ORDER BY {rule}, score DESC, voter_id) AS rnk
+        FROM (
+            SELECT *,
+                -- someone at the written address bears exactly the written first name
+                bool_or(first = 4 AND {here} AND NOT suffix_conflict)
+                    OVER (PARTITION BY id) AS exact_here
+            FROM {scored})
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_dec_agg AS
