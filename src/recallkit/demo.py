@@ -4,33 +4,38 @@ The demo uses the same library calls a county would: generate → init → impor
 count → seeded sample → verify → review → project → (full count) → report → certify.
 Lines the engine cannot decide go to the review queue; in the demo a *simulated
 reviewer* answers them from the generator's ground truth and is labelled as such in the
-audit log. Each stage that is not built reports so instead of being faked.
+audit log.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from recallkit import synth, workspace
+from recallkit.reports import reportset
+from recallkit.reports.certificate import CertificationError
+from recallkit.reports.certify import certify
+from recallkit.timeline import plan_recall
+from recallkit.verification import review, stages
+
 DEMO_SEED = "3917402885163309471526"  # 22 dice digits, as a public ceremony would produce
 DEMO_ACTOR = "demo"
-# The demo follows the 2022 Gascón recall calendar: format approved 2022-01-27, filed
-# 2022-07-06 (160 days, EC 11220(a)(5)); the synthetic county is shaped around it.
+# The demo follows the 2022 Gascón recall calendar: format approved 2022-01-27; the
+# synthetic county is shaped around it. Circulation ends on the last day to file for a
+# jurisdiction of the generated size (2022-07-06 for 50,000+ voters, EC 11220(a)(5)).
 FORMAT_APPROVED = date(2022, 1, 27)
-CIRCULATION_FROM = date(2022, 1, 27)
-CIRCULATION_TO = date(2022, 7, 6)
 SIMULATED_REVIEWER = "simulated-reviewer (ground truth)"
 
 
 @dataclass
 class StageResult:
     name: str
-    status: str  # done | not built | skipped | failed
+    status: str  # done | refused | failed
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -44,16 +49,6 @@ class DemoRun:
         result = StageResult(name, status, detail, data)
         self.stages.append(result)
         return result
-
-
-def _module(name: str) -> Any | None:
-    """The module if that stage is built; None if it is not part of this build yet."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise
 
 
 def _truth_voters(petition_dir: Path) -> dict[str, tuple[str, str, str]]:
@@ -76,9 +71,6 @@ def _simulate_review(ws: Any, truth: dict[str, tuple[str, str, str]], out: Path)
     Like a person comparing the line with the candidates, the simulated reviewer also
     names the signer's registration (voter_id), so the duplicates rule sees the right voter.
     """
-    review = _module("recallkit.verification.review")
-    if review is None:
-        return 0
     queued = [r[0] for r in ws.con.execute(
         "SELECT line_id FROM review_queue WHERE status <> 'decided' ORDER BY line_id"
     ).fetchall()]
@@ -143,25 +135,19 @@ def run_demo(
     run = DemoRun(out)
     county_dir, petition_dir, ws_dir = out / "county", out / "petition", out / "workspace"
 
-    synth = _module("recallkit.synth")
-    if synth is None:
-        run.add("synthetic county", "not built", "recallkit.synth is not part of this build")
-        return run
     with step(f"Generating a synthetic county of {voters:,} voters"):
         county = synth.generate_county(voters, seed, county_dir, county="Los Angeles", images=0)
     run.add("synthetic county", "done", f"{county_dir / 'voters.csv'}", summary=str(county))
+    registered = _registered_in_county(county_dir / "voters.csv", "Los Angeles")
+    last_day = plan_recall("ca-local", registered, format_approved=FORMAT_APPROVED)
     with step(f"Generating a petition of {signatures:,} signature lines"):
         petition = synth.generate_petition(
             county_dir / "voters.csv", signatures, seed, petition_dir,
-            circulation_from=CIRCULATION_FROM, circulation_to=CIRCULATION_TO, images=True,
+            circulation_from=FORMAT_APPROVED, circulation_to=last_day.circulation_deadline,
+            images=True,
         )
     run.add("synthetic petition", "done", f"{petition_dir}", summary=str(petition))
 
-    workspace = _module("recallkit.workspace")
-    if workspace is None:
-        run.add("workspace", "not built", "recallkit.workspace is not part of this build")
-        return run
-    registered = _registered_in_county(county_dir / "voters.csv", "Los Angeles")
     if ws_dir.exists():
         import shutil
 
@@ -198,10 +184,6 @@ def run_demo(
     if rc.gate != "proceed":
         return _finish(run, ws)
 
-    stages = _module("recallkit.verification.stages")
-    if stages is None:
-        run.add("sample", "not built", "recallkit.verification is not part of this build")
-        return _finish(run, ws)
     truth_voters = _truth_voters(petition_dir)
     truth = {k: v[:2] for k, v in truth_voters.items()}
     with step("Drawing the seeded random sample"):
@@ -229,31 +211,21 @@ def run_demo(
 
 
 def _finish(run: DemoRun, ws: Any) -> DemoRun:
-    reportset = _module("recallkit.reports.reportset")
-    certify = _module("recallkit.reports.certify")
-    if reportset is None or certify is None:
-        run.add("report and certificate", "not built",
-                "recallkit.reports is not part of this build")
+    report = reportset.write_report_set(ws, run.out / "report")
+    run.add("report", "done", f"{report.out_dir} ({len(report.files)} files, "
+            f"manifest {report.manifest.name})")
+    public = reportset.write_report_set(ws, run.out / "report-public", audience="public")
+    run.add("public report", "done", f"{public.out_dir} (aggregates only)")
+    try:
+        cert = certify(ws, actor=DEMO_ACTOR, official="Demo Registrar")
+    except CertificationError as exc:  # a refusal is a finding, shown as written
+        run.add("certificate", "refused", str(exc))
     else:
-        report = reportset.write_report_set(ws, run.out / "report")
-        run.add("report", "done", f"{report.out_dir} ({len(report.files)} files, "
-                f"manifest {report.manifest.name})")
-        public = reportset.write_report_set(ws, run.out / "report-public", audience="public")
-        run.add("public report", "done", f"{public.out_dir} (aggregates only)")
-        from recallkit.reports.certificate import CertificationError
-
-        try:
-            cert = certify.certify(ws, actor=DEMO_ACTOR, official="Demo Registrar")
-        except CertificationError as exc:  # a refusal is a finding, shown as written
-            run.add("certificate", "refused", str(exc))
-        else:
-            files = ", ".join(str(p) for p in cert.files.values())
-            run.add("certificate", "done",
-                    f"{cert.certificate.outcome.upper()}: {cert.certificate.finding} ({files})")
-    workspace = _module("recallkit.workspace")
-    if workspace is not None:
-        check = workspace.verify_audit(ws)
-        run.add("audit log", "done" if check.ok else "failed", check.message)
+        files = ", ".join(str(p) for p in cert.files.values())
+        run.add("certificate", "done",
+                f"{cert.certificate.outcome.upper()}: {cert.certificate.finding} ({files})")
+    check = workspace.verify_audit(ws)
+    run.add("audit log", "done" if check.ok else "failed", check.message)
     ws.close()
     return run
 

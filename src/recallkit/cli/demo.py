@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         table.add_column("status")
         table.add_column("detail", overflow="fold")
         for s in run.stages:
-            colour = {"done": "green", "not built": "yellow"}.get(s.status, "red")
+            colour = {"done": "green", "refused": "yellow"}.get(s.status, "red")
             table.add_row(s.name, f"[{colour}]{s.status}[/]", escape(s.detail))
             if "accuracy" in s.data:
                 acc = s.data["accuracy"]
