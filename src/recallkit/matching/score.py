@@ -78,14 +78,18 @@ def compare(con: duckdb.DuckDBPyConnection, pairs: str, out: str,
 def estimate_u(con: duckdb.DuckDBPyConnection, entries: str = "rk_s",
                voters: str = "rk_v", n_entries: int = 4000, n_voters: int = 60,
                seed: float = 0.42) -> dict[str, dict[int, float]]:
-    """u-probabilities from random pairs (entries × voters, cross join of two samples)."""
-    con.execute(f"SELECT setseed({seed})").fetchall()
+    """u-probabilities from random-like pairs (entries × voters, cross join of two samples).
+
+    The samples are drawn by a seeded hash of the ids, not random(): random() under
+    parallel threads differs between runs, and so did the weights and the decisions. A
+    verification must come out the same when it is run again on the same files."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_upairs AS
         SELECT s.id, s.orient, v.voter_id, 0 AS passes
         FROM (SELECT id, orient FROM {entries} WHERE orient = 0
-              ORDER BY random() LIMIT {n_entries}) s
-        CROSS JOIN (SELECT voter_id FROM {voters} ORDER BY random() LIMIT {n_voters}) v
+              ORDER BY hash(id, {seed!r}), id LIMIT {n_entries}) s
+        CROSS JOIN (SELECT voter_id FROM {voters}
+                    ORDER BY hash(voter_id, {seed!r}), voter_id LIMIT {n_voters}) v
     """)
     compare(con, "rk_upairs", "rk_ucmp", entries, voters)
     return _level_freqs(con, "rk_ucmp")
