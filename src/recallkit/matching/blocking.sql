@@ -94,18 +94,31 @@ UNION ALL
 SELECT DISTINCT id, orient, NULL, NULL, unnest(last_toks), left(first, 2)
 FROM {S} WHERE id IN (SELECT id FROM rk_lonely) AND first IS NOT NULL;
 
-CREATE OR REPLACE TEMP TABLE rk_vkey_fuzzy AS
-WITH ph AS (
+CREATE OR REPLACE TEMP TABLE rk_fz_ph AS (
     SELECT voter_id, last_ph, root
     FROM (SELECT voter_id, last_ph, unnest(roots) AS root FROM {V}
           WHERE last_ph IN (SELECT last_ph FROM rk_skey_fuzzy))
     WHERE (last_ph, root) IN (SELECT (last_ph, root) FROM rk_skey_fuzzy)
-), tk AS (
+);
+
+CREATE OR REPLACE TEMP TABLE rk_fz_tk AS (
     SELECT voter_id, tok, f2 FROM (
         SELECT voter_id, unnest(last_toks) AS tok, left(first, 2) AS f2 FROM {V}
         WHERE first IS NOT NULL)
     WHERE (tok, f2) IN (SELECT (tok, f2) FROM rk_skey_fuzzy)
-)
+);
+
+-- Lonely lines whose fuzzy keys were too common to search: "nobody found" is not evidence
+-- for them either (decide.py sends them to a person, like rk_unsearched above).
+INSERT INTO rk_unsearched
+SELECT DISTINCT s.id FROM rk_skey_fuzzy s
+WHERE (s.last_ph, s.root) IN (SELECT (last_ph, root) FROM rk_fz_ph GROUP BY ALL
+                              HAVING count(*) > {FUZZY_CAP})
+   OR (s.tok, s.f2) IN (SELECT (tok, f2) FROM rk_fz_tk GROUP BY ALL
+                        HAVING count(*) > {FUZZY_CAP});
+
+CREATE OR REPLACE TEMP TABLE rk_vkey_fuzzy AS
+WITH ph AS (SELECT * FROM rk_fz_ph), tk AS (SELECT * FROM rk_fz_tk)
 SELECT voter_id, last_ph, root, NULL::VARCHAR AS tok, NULL::VARCHAR AS f2 FROM ph
 WHERE (last_ph, root) IN (SELECT (last_ph, root) FROM ph GROUP BY ALL
                           HAVING count(*) <= {FUZZY_CAP})
