@@ -195,6 +195,3 @@ def release_serving_lock(ws_path: str | Path) -> None:
     if info is None or info.get("pid") == os.getpid():
         path.unlink(missing_ok=True)
 
-
-def monotonic_ms() -> float:
-    return time.perf_counter() * 1000.0
