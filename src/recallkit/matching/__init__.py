@@ -49,11 +49,13 @@ def build_voters(con: duckdb.DuckDBPyConnection) -> int:
 
 def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
                   epsilon: float = _decide.DEFAULT_EPSILON, voters_ready: bool = False,
+                  history_ready: bool = False,
                   model: score.Model | None = None, registered: float | None = None,
                   mover_rate: float = _decide.DEFAULT_MOVER_RATE) -> MatchRun:
     """Match the entries of `source_sql` (id, printed_name, residence_address, city, zip)
     against the voters. With `model` given (e.g. withdrawals matched with the petition's
-    weights) no new weights are learned."""
+    weights) no new weights are learned; `voters_ready`/`history_ready` reuse rk_v/rk_vh
+    from an earlier call on the same connection."""
     t: dict[str, float] = {}
     t0 = time.perf_counter()
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -62,7 +64,8 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     t["normalize_voters"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     n = normalize.build_entries(con, source_sql, "rk_s")
-    normalize.build_history(con, "rk_vh")
+    if not history_ready:
+        normalize.build_history(con, "rk_vh")
     t["normalize_entries"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     sql = (SQL_DIR / "blocking.sql").read_text(encoding="utf-8")

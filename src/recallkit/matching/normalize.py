@@ -203,20 +203,24 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
 
 
 def build_history(con: duckdb.DuckDBPyConnection, table: str = "rk_vh") -> int:
-    """rk_vh: earlier addresses of voters (voter_history), as address keys. A signer who
-    writes a former address is still that voter (a mover); empty without a history."""
+    """rk_vh: earlier addresses of voters (voter_history), as address keys with the dates
+    the voter lived there. A signer who writes a former address is still that voter (a
+    mover); the dates decide whether the move excuses the address (2 CCR 20931). Empty
+    without a history. Built once per verification, shared by matching and reasons."""
     has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = "
                       "'voter_history' AND NOT temporary").fetchall()[0][0]
     if not has:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (voter_id VARCHAR, "
-                    "house VARCHAR, street_key VARCHAR, zip VARCHAR)")
+                    "house VARCHAR, street_key VARCHAR, zip VARCHAR, valid_from DATE, "
+                    "valid_to DATE)")
         return 0
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         WITH src AS (SELECT voter_id, residence_address AS addr, zip AS zip_raw,
-                            city AS city_raw FROM voter_history),
+                            city AS city_raw, valid_from, valid_to FROM voter_history),
         {_addr_ctes('src', 'addr')}
-        SELECT DISTINCT voter_id, house, street_key, rk_zip5(zip_raw) AS zip FROM a5
+        SELECT voter_id, house, street_key, rk_zip5(zip_raw) AS zip, valid_from, valid_to
+        FROM a5
         WHERE house IS NOT NULL AND street_key IS NOT NULL
     """)
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]

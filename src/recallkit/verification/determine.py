@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from recallkit.matching import MatchRun, build_voters, match_entries, normalize
+from recallkit.matching import MatchRun, build_voters, match_entries
 from recallkit.matching import signatures as _sig
 
 SQL = (Path(__file__).parent / "determine.sql").read_text(encoding="utf-8")
@@ -45,14 +45,8 @@ def _exec_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
 
 
 def prepare_support(con: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
-    """rk_hist (normalized voter history) and rk_wd (withdrawals matched to voters)."""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE rk_hist AS
-        WITH src AS (SELECT voter_id, residence_address AS addr, zip AS zip_raw,
-                            city AS city_raw, valid_from, valid_to FROM voter_history),
-        {normalize._addr_ctes('src', 'addr')}
-        SELECT voter_id, house, street_key, valid_from, valid_to FROM a5
-    """)
+    """rk_wd: withdrawals matched to voters (rk_vh, the normalized history, is kept
+    from the petition's match)."""
     n_w = con.execute("SELECT count(*) FROM withdrawals").fetchall()[0][0]
     con.execute("CREATE OR REPLACE TEMP TABLE rk_wd "
                 "(voter_id VARCHAR, date_received DATE, withdrawal_id INTEGER)")
@@ -62,7 +56,8 @@ def prepare_support(con: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
     for t in ("rk_s", "rk_match", "rk_scored"):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {t}_keep AS SELECT * FROM {t}")
     match_entries(con, "SELECT withdrawal_id::VARCHAR AS id, printed_name, residence_address, "
-                       "city, zip FROM withdrawals", voters_ready=True, model=run.model,
+                       "city, zip FROM withdrawals", voters_ready=True, history_ready=True,
+                  model=run.model,
                   epsilon=run.params["epsilon"], registered=run.params["registered_share"])
     con.execute("""
         INSERT INTO rk_wd SELECT m.voter_id, w.date_received, w.withdrawal_id

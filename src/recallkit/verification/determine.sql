@@ -1,6 +1,6 @@
 -- Reasons for every examined line, in the precedence of data-formats.md.
 -- Inputs: rk_lines(line_id), rk_match (identity decision per line), rk_s (normalized
--- entries), rk_hist (normalized voter history), rk_wd (withdrawn voters with dates),
+-- entries), rk_vh (normalized voter history), rk_wd (withdrawn voters with dates),
 -- rk_sig (signature similarity per matched line; {SIG_THRESHOLD} chosen from its
 -- distribution).
 CREATE OR REPLACE TEMP TABLE rk_det AS
@@ -34,7 +34,7 @@ WITH p AS (
     -- 2 CCR 20931: a voter who moved during circulation may sign at the address he or
     -- she was registered at when signing.
     SELECT DISTINCT l0.line_id
-    FROM l0 JOIN rk_hist h ON h.voter_id = l0.voter_id
+    FROM l0 JOIN rk_vh h ON h.voter_id = l0.voter_id
     WHERE h.house = l0.s_house AND h.street_key = l0.s_street
       AND (h.valid_to IS NULL OR l0.circulated_from IS NULL
            OR h.valid_to >= l0.circulated_from)
