@@ -19,10 +19,9 @@ def con():
 
 
 def _street(con, addr: str) -> tuple:
-    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT ? AS addr, NULL AS zip_raw, "
-                "NULL AS city_raw", [addr])
-    return con.execute(f"WITH {normalize._addr_ctes('t', 'addr')} "
-                       "SELECT house, house_hi, street_key, unit FROM a5").fetchall()[0]
+    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT ? AS addr", [addr])
+    normalize.address_keys(con, "SELECT addr FROM t", "t_keys")
+    return con.execute("SELECT house, house_hi, street_key, unit FROM t_keys").fetchall()[0]
 
 
 @pytest.mark.parametrize("a,b", [
@@ -72,3 +71,32 @@ def test_cleaning_is_idempotent(con, s):
     assert con.execute("SELECT rk_clean(?)", [once]).fetchall()[0][0] == once
     a1 = con.execute("SELECT rk_addr_clean(?)", [s]).fetchall()[0][0]
     assert con.execute("SELECT rk_addr_clean(?)", [a1]).fetchall()[0][0] == a1
+
+
+# The cleaning as four regexp_replace passes, before the fast path for already clean text;
+# the macros must give exactly the same strings.
+_OLD_KEEP_COMMA = r"""trim(regexp_replace(regexp_replace(regexp_replace(
+    upper(strip_accents(coalesce(?, ''))), '[''`\.]', '', 'g'), '[^A-Z0-9,/# ]', ' ', 'g'),
+    '\s+', ' ', 'g'))"""
+_OLD_ADDR = r"""trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    upper(strip_accents(coalesce(?, ''))), '[''`\.,]', '', 'g'), '[^A-Z0-9/#\- ]', ' ', 'g'),
+    '([A-Z])-|-([A-Z])', '\1 \2', 'g'), '\s+', ' ', 'g'))"""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text(alphabet="ABCZaz019 -,./#'`\t\nñÉß", max_size=25)))
+def test_fast_path_cleaning_equals_the_regex_passes(con, s):
+    got = con.execute("SELECT rk_clean_keep_comma(?), rk_clean(?), rk_addr_clean(?)",
+                      [s, s, s]).fetchall()[0]
+    kc = con.execute(f"SELECT {_OLD_KEEP_COMMA}", [s]).fetchall()[0][0]
+    clean = con.execute(r"SELECT trim(regexp_replace(replace(?, ',', ' '), '\s+', ' ', 'g'))",
+                        [kc]).fetchall()[0][0]
+    addr = con.execute(f"SELECT {_OLD_ADDR}", [s]).fetchall()[0][0]
+    assert got == (kc, clean, addr)
+
+
+def test_street_words_per_street_part(con):
+    rows = con.execute("SELECT rk_addr_street_words('12-14B 1/2 NORTH FIRST AVENUE'), "
+                       "rk_street_part_words(rk_addr_street_part('12 MAIN  STREET'))"
+                       ).fetchall()[0]
+    assert rows == (["N", "1ST", "AVE"], ["MAIN", "ST"])
