@@ -3,45 +3,71 @@
 -- {S} entries, {V} voters, {PAIRS} (id, orient, voter_id, passes as a bit mask).
 -- Per entry and voter only the reading of the name (as written / swapped) that agrees
 -- best is kept; 'as written' wins ties.
+--
+-- Written for speed (it runs on every candidate pair and on the training pairs):
+-- * d: the (entry, voter) pairs found in both readings (orient 0 = as written, 1 =
+--   swapped; a few per thousand). Only those need ranking; a window over every pair cost
+--   more than the comparisons themselves.
+-- * pv: the pairs are joined to the voters first, with the pairs as the (narrow) hash
+--   side and the voters' lists streamed through; then to the entries, the smaller table
+--   as the hash side. Materializing pv keeps that order.
+-- * The similarity of equal non-empty strings is 1 (jaro_winkler_similarity('', '') is
+--   0, hence the length test), and a one-token surname whose key is that token compares
+--   as the keys do, so the costly functions run only where they can change the result;
+--   CASE evaluates a branch only for the rows that reach it.
+-- * list_has_any(a, b) is len(list_intersect(a, b)) > 0 without building the list, and
+--   two lists sort equal only if they have the same length.
 CREATE OR REPLACE TEMP TABLE {OUT} AS
-WITH j AS (
-    SELECT p.id, p.orient, p.voter_id, p.passes,
-           s.first AS s_first, v.first AS v_first, s.roots AS s_roots, v.roots AS v_roots,
-           v.given AS v_given, s.last_toks AS s_last, v.last_toks AS v_last,
-           s.last_key AS s_key, v.last_key AS v_key, s.last_ph AS s_ph, v.last_ph AS v_ph,
-           s.mid_initial AS s_mid, v.mid_initial AS v_mid,
-           s.suffix AS s_sfx, v.suffix AS v_sfx,
-           s.house AS s_house, v.house AS v_house, v.house_hi AS v_house_hi,
-           s.street_key AS s_street, v.street_key AS v_street,
-           s.zip AS s_zip, v.zip AS v_zip, s.city AS s_city, v.city AS v_city,
-           s.unit AS s_unit, v.unit AS v_unit, ch.id IS NOT NULL AS hist
+WITH d AS (
+    SELECT id, voter_id FROM {PAIRS} WHERE orient = 1
+    INTERSECT SELECT id, voter_id FROM {PAIRS} WHERE orient = 0
+), pv AS MATERIALIZED (
+    SELECT p.id, p.orient, p.voter_id, p.passes, ch.id IS NOT NULL AS hist,
+           d.id IS NOT NULL AS dup,
+           v.first AS v_first, v.roots AS v_roots, v.given AS v_given,
+           v.last_toks AS v_last, v.last_key AS v_key, v.last_ph AS v_ph,
+           v.mid_initial AS v_mid, v.suffix AS v_sfx, v.house AS v_house,
+           v.house_hi AS v_house_hi, v.street_key AS v_street, v.zip AS v_zip,
+           v.city AS v_city, v.unit AS v_unit
     FROM {PAIRS} p
-    JOIN {S} s ON s.id = p.id AND s.orient = p.orient
     JOIN {V} v ON v.voter_id = p.voter_id
     LEFT JOIN rk_cand_hist ch ON ch.id = p.id AND ch.voter_id = p.voter_id
+    LEFT JOIN d ON d.id = p.id AND d.voter_id = p.voter_id
+), j AS (
+    SELECT pv.*, s.first AS s_first, s.roots AS s_roots, s.last_toks AS s_last,
+           s.last_key AS s_key, s.last_ph AS s_ph, s.mid_initial AS s_mid,
+           s.suffix AS s_sfx, s.house AS s_house, s.street_key AS s_street,
+           s.zip AS s_zip, s.city AS s_city, s.unit AS s_unit
+    FROM pv JOIN {S} s ON s.id = pv.id AND s.orient = pv.orient
 ), c AS (
     SELECT *,
-        greatest(coalesce(jaro_winkler_similarity(s_key, v_key), 0),
+        CASE WHEN s_key = v_key AND length(s_key) > 0 THEN 1.0::DOUBLE
+             WHEN len(s_last) = 1 AND len(v_last) = 1 AND s_last[1] = s_key
+                  AND v_last[1] = v_key THEN coalesce(jaro_winkler_similarity(s_key, v_key), 0)
+             ELSE greatest(coalesce(jaro_winkler_similarity(s_key, v_key), 0),
                  coalesce(list_max(list_transform(s_last, lambda a:
                      list_max(list_transform(v_last, lambda b:
-                         jaro_winkler_similarity(a, b))))), 0)) AS last_jw,
-        coalesce(jaro_winkler_similarity(s_first, v_first), 0) AS first_jw,
-        coalesce(jaro_winkler_similarity(s_street, v_street), 0) AS street_jw
+                         jaro_winkler_similarity(a, b))))), 0)) END AS last_jw,
+        CASE WHEN s_first = v_first AND length(s_first) > 0 THEN 1.0::DOUBLE
+             ELSE coalesce(jaro_winkler_similarity(s_first, v_first), 0) END AS first_jw,
+        CASE WHEN s_street = v_street AND length(s_street) > 0 THEN 1.0::DOUBLE
+             ELSE coalesce(jaro_winkler_similarity(s_street, v_street), 0) END AS street_jw
     FROM j
-)
-SELECT id, orient, voter_id, passes,
+), l AS MATERIALIZED (
+    SELECT id, orient, voter_id, passes,
     CASE WHEN s_first IS NULL OR v_first IS NULL THEN -1
          WHEN s_first = v_first THEN 4
-         WHEN length(s_first) > 1 AND (len(list_intersect(s_roots, v_roots)) > 0
-              OR list_contains(v_given, s_first)) THEN 3
+         WHEN length(s_first) > 1 AND (list_contains(v_given, s_first)
+              OR list_has_any(s_roots, v_roots)) THEN 3
          WHEN length(s_first) > 2 AND first_jw >= 0.90 THEN 2
          WHEN length(s_first) = 1 AND s_first = left(v_first, 1) THEN 1
          WHEN length(s_first) > 2 AND first_jw >= 0.80 THEN 1
          ELSE 0 END AS first,
     CASE WHEN (len(s_last) = 0 AND s_key IS NULL) OR v_key IS NULL THEN -1
-         WHEN s_key = v_key OR (len(s_last) > 0 AND list_sort(s_last) = list_sort(v_last))
-              THEN 4
-         WHEN len(list_intersect(s_last, v_last)) > 0 THEN 3
+         WHEN s_key = v_key THEN 4
+         WHEN len(s_last) > 0 AND len(s_last) = len(v_last)
+              AND list_sort(s_last) = list_sort(v_last) THEN 4
+         WHEN list_has_any(s_last, v_last) THEN 3
          WHEN last_jw >= 0.92 THEN 2
          WHEN last_jw >= 0.84 OR s_ph = v_ph THEN 1
          ELSE 0 END AS last,
@@ -70,7 +96,11 @@ SELECT id, orient, voter_id, passes,
     round(first_jw, 3) AS first_jw, round(last_jw, 3) AS last_jw,
     round(street_jw, 3) AS street_jw,
     left(s_first, 1) = left(v_first, 1) AS first_initial_same,
-    v_first AS v_first_name, v_key AS v_last_key
-FROM c
+    v_first AS v_first_name, v_key AS v_last_key, dup
+    FROM c
+)
+SELECT * EXCLUDE (dup) FROM l WHERE NOT dup
+UNION ALL
+SELECT * EXCLUDE (dup) FROM l WHERE dup
 QUALIFY row_number() OVER (PARTITION BY id, voter_id
     ORDER BY greatest(first, 0) + greatest(last, 0) DESC, orient) = 1;
