@@ -62,7 +62,8 @@ def phonetic(expr: str) -> str:
 
 def address_keys(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> None:
     """Temp table `out` (addr, house, house_hi, street_key, unit, addr_clean): one row per
-    distinct non-NULL `addr` of `addrs_sql`.
+    distinct `addr` of `addrs_sql` (callers coalesce NULL to '': a WHERE here would make
+    DuckDB compute the address expression twice).
 
     Each address is cleaned once however many people live there, and the street words
     (lists, a map lookup per word) are built once per distinct street part: 1M voters have
@@ -70,7 +71,7 @@ def address_keys(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> No
     macro that repeats its argument would repeat the whole cleaning."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
-        WITH d AS (SELECT DISTINCT addr FROM ({addrs_sql}) WHERE addr IS NOT NULL),
+        WITH d AS (SELECT DISTINCT addr FROM ({addrs_sql})),
         c AS (SELECT addr, rk_addr_clean(addr) AS addr_clean FROM d),
         n AS (SELECT addr, addr_clean, rk_addr_nounit(addr_clean) AS nu,
                      rk_addr_unit(addr_clean) AS unit FROM c),
@@ -185,30 +186,35 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
     address_keys(con, "SELECT addr FROM rk_s_b", "rk_s_ad")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
-        WITH o AS (
-            -- as written: FIRST [MIDDLE ...] LAST, or LAST, FIRST [MIDDLE]
-            SELECT *, 0 AS orient,
-                   CASE WHEN comma THEN tail[1] ELSE head[1] END AS first,
-                   CASE WHEN comma THEN head ELSE head[2:] END AS rest,
-                   CASE WHEN comma THEN tail[2:] ELSE head[2:len(head) - 1] END AS mids
-            FROM rk_s_b
-            UNION ALL
-            -- swapped without a comma: LAST FIRST [MIDDLE]
-            SELECT *, 1 AS orient, head[-1] AS first, head[1:len(head) - 1] AS rest,
-                   head[2:len(head) - 1] AS mids
-            FROM rk_s_b WHERE NOT comma AND len(head) >= 2
+        WITH o AS MATERIALIZED (
+            SELECT *,
+                   nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''),
+                          '') AS last_key
+            FROM (
+                -- as written: FIRST [MIDDLE ...] LAST, or LAST, FIRST [MIDDLE]
+                SELECT *, 0 AS orient,
+                       CASE WHEN comma THEN tail[1] ELSE head[1] END AS first,
+                       CASE WHEN comma THEN head ELSE head[2:] END AS rest,
+                       CASE WHEN comma THEN tail[2:] ELSE head[2:len(head) - 1] END AS mids
+                FROM rk_s_b
+                UNION ALL
+                -- swapped without a comma: LAST FIRST [MIDDLE]
+                SELECT *, 1 AS orient, head[-1] AS first, head[1:len(head) - 1] AS rest,
+                       head[2:len(head) - 1] AS mids
+                FROM rk_s_b WHERE NOT comma AND len(head) >= 2)
+        ), ph AS (
+            -- the phonetic code (translate() is slow) once per distinct surname key
+            SELECT last_key, {phonetic("last_key")} AS last_ph
+            FROM (SELECT DISTINCT last_key FROM o WHERE last_key IS NOT NULL)
         )
         SELECT id, orient, comma, name_unreadable, addr_missing, first,
-               rk_surname_tokens(rest) AS last_toks,
-               nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''), '')
-                   AS last_key,
-               {phonetic(REST_KEY)}
-                   AS last_ph,
+               rk_surname_tokens(rest) AS last_toks, o.last_key, ph.last_ph,
                left(list_filter(mids, lambda x: length(x) >= 1)[1], 1) AS mid_initial,
                suffix,
                coalesce(r.roots, CASE WHEN first IS NULL THEN [] ELSE [first] END) AS roots,
                a.house, a.house_hi, a.street_key, a.unit, o.zip, o.city, a.addr_clean
-        FROM o JOIN rk_s_ad a USING (addr) LEFT JOIN rk_nick_roots r ON r.name = o.first
+        FROM o JOIN rk_s_ad a USING (addr) LEFT JOIN ph ON ph.last_key = o.last_key
+        LEFT JOIN rk_nick_roots r ON r.name = o.first
     """)
     for t in ("rk_s_b", "rk_s_ad"):
         con.execute(f"DROP TABLE {t}")
