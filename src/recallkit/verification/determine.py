@@ -44,17 +44,41 @@ def _exec_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
             con.execute(stmt)
 
 
+# What examine reads after the withdrawals are matched (rk_v and rk_vh are reused, not
+# rebuilt, by that match).
+_KEPT = ("rk_s", "rk_match")
+
+
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop the temp table or view `name`, if there is one."""
+    for kind, in con.execute("SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND "
+                             "table_name = $1 UNION ALL SELECT 'VIEW' FROM duckdb_views() "
+                             "WHERE temporary AND view_name = $1", [name]).fetchall():
+        con.execute(f"DROP {kind} {name}")
+
+
+def _set_aside(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Keep `name` as `name`_keep: renamed when it is a table (copying the petition's
+    rk_s/rk_match/... cost ~1 s at 125,000 lines), materialized when it is a view."""
+    _drop(con, f"{name}_keep")
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                   [name]).fetchall()[0][0]:
+        con.execute(f"ALTER TABLE {name} RENAME TO {name}_keep")
+    else:
+        con.execute(f"CREATE TEMP TABLE {name}_keep AS SELECT * FROM {name}")
+
+
 def prepare_support(con: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
     """rk_wd: withdrawals matched to voters (rk_vh, the normalized history, is kept
-    from the petition's match)."""
+    from the petition's match). The petition's rk_s and rk_match are kept; the other
+    matching tables (rk_scored ...) are the withdrawals' afterwards."""
     n_w = con.execute("SELECT count(*) FROM withdrawals").fetchall()[0][0]
     con.execute("CREATE OR REPLACE TEMP TABLE rk_wd "
                 "(voter_id VARCHAR, date_received DATE, withdrawal_id INTEGER)")
     if n_w == 0:
         return
-    # Keep the petition's tables: matching withdrawals rebuilds rk_s/rk_match.
-    for t in ("rk_s", "rk_match", "rk_scored"):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {t}_keep AS SELECT * FROM {t}")
+    for t in _KEPT:  # matching the withdrawals rebuilds them
+        _set_aside(con, t)
     match_entries(con, "SELECT withdrawal_id::VARCHAR AS id, printed_name, residence_address, "
                        "city, zip FROM withdrawals", voters_ready=True, history_ready=True,
                   model=run.model,
@@ -64,9 +88,9 @@ def prepare_support(con: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
         FROM rk_match m JOIN withdrawals w ON w.withdrawal_id::VARCHAR = m.id
         WHERE m.status = 'match'
     """)
-    for t in ("rk_s", "rk_match", "rk_scored"):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {t} AS SELECT * FROM {t}_keep")
-        con.execute(f"DROP TABLE {t}_keep")
+    for t in _KEPT:
+        _drop(con, t)
+        con.execute(f"ALTER TABLE {t}_keep RENAME TO {t}")
 
 
 def _workspace_dir(con: duckdb.DuckDBPyConnection) -> Path | None:
@@ -151,10 +175,13 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
                 [run_id, mode, json.dumps({**run.params, "timings": run.timings,
                                            "pairs": run.pairs}),
                  started, now(), n])
+    # The candidates come from rk_match, unnested in the select list: a lateral
+    # `FROM rk_det d, unnest(d.top)` is a dependent join, 100x slower.
     con.execute(f"""
         INSERT INTO match_candidates
-        SELECT {run_id}, d.line_id, c.voter_id, c.rank, c.score, to_json(c)
-        FROM rk_det d, unnest(d.top) AS t(c)
+        SELECT {run_id}, id, c.voter_id, c.rank, c.score, to_json(c)
+        FROM (SELECT id, unnest(top) AS c FROM rk_match
+              WHERE id IN (SELECT line_id FROM rk_det))
         WHERE c.voter_id IS NOT NULL
     """)
     ts = now()
@@ -170,9 +197,10 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
                        withdrawal_received := d.withdrawal_received,
                        signature := struct_pack(similarity := round(d.sig_similarity, 4),
                                                 state := d.sig_state),
-                       top := d.top[1:3])),
+                       top := m.top[1:3])),
                cur.determination_id, ?, ?
         FROM rk_det d
+        LEFT JOIN rk_match m ON m.id = d.line_id
         LEFT JOIN current_determinations cur ON cur.line_id = d.line_id
         WHERE d.route = 'auto'
     """, [ts, mode])

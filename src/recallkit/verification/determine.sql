@@ -17,9 +17,10 @@ WITH p AS (
            coalesce(sec.defects, []) AS defects, sec.section_id IS NOT NULL AS has_section,
            e.name_unreadable, e.addr_missing, e.house AS s_house, e.street_key AS s_street,
            e.zip AS s_zip,
-           m.voter_id, m.score, m.p_best, m.p_none, m.status, m.top, m.candidates,
+           m.voter_id, m.score, m.p_best, m.p_none, m.status, m.candidates,
            v.county AS v_county, v.status AS v_status, v.status_date, v.registration_date,
            m.top[1].house AS c_house, m.top[1].street AS c_street, m.top[1].loc AS c_loc,
+           m.top[1].first AS c_first, m.top[1].last AS c_last,
            sg.similarity AS sig_similarity,
            CASE WHEN NOT s.has_signature THEN NULL
                 ELSE coalesce(sg.state, 'no_image') END AS sig_state
@@ -45,7 +46,7 @@ WITH p AS (
     -- identity the current address alone left in doubt.
     SELECT l0.* REPLACE (
         CASE WHEN l0.status = 'review' AND h.line_id IS NOT NULL
-                  AND l0.top[1].first >= 3 AND l0.top[1].last >= 3
+                  AND l0.c_first >= 3 AND l0.c_last >= 3
              THEN 'match' ELSE l0.status END AS status)
     FROM l0 LEFT JOIN h ON h.line_id = l0.line_id
 ), w AS (
