@@ -1,6 +1,7 @@
 -- Field comparisons for every candidate pair, as agreement levels (-1 = a side is blank,
 -- which carries no evidence either way; 0 = disagree; higher = closer agreement).
--- {S} entries, {V} voters, {PAIRS} (id, orient, voter_id, passes as a bit mask).
+-- {S} entries, {V} voters, {PAIRS} (id, orient, voter_id, passes as a bit mask; each
+-- (id, orient, voter_id) once).
 -- Per entry and voter only the reading of the name (as written / swapped) that agrees
 -- best is kept; 'as written' wins ties.
 --
@@ -99,6 +100,8 @@ WITH d AS (
     v_first AS v_first_name, v_key AS v_last_key, dup
     FROM c
 )
+-- The better reading of the pairs found in both (score.compare cuts the query here when
+-- every pair has one reading and only some of the levels are wanted).
 SELECT * EXCLUDE (dup) FROM l WHERE NOT dup
 UNION ALL
 SELECT * EXCLUDE (dup) FROM l WHERE dup

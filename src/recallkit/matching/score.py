@@ -41,6 +41,8 @@ NAME_FIELDS = ("first", "last", "mid")
 ADDRESS_FIELDS = ("house", "street", "loc", "unit")
 TF_FIELDS = {"first": ("v_first_name", 4), "last": ("v_last_key", 4)}
 FLOOR = 1e-5
+# The line of compare.sql where the ranking of the two readings of a name begins.
+_RANKING = "-- The better reading of the pairs found in both"
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,21 @@ class Model:
 
 
 def compare(con: duckdb.DuckDBPyConnection, pairs: str, out: str,
-            s: str = "rk_s", v: str = "rk_v") -> None:
+            s: str = "rk_s", v: str = "rk_v", fields: tuple[str, ...] | None = None) -> None:
+    """Agreement levels of every pair in `pairs` (compare.sql) as the table `out`.
+
+    `fields` (e.g. NAME_FIELDS) asks for only those levels, besides id, orient, voter_id
+    and passes: fit reads nothing else from its training pairs. When every pair has one
+    reading of the name (orient 0 only, as in the training pairs) the other comparisons
+    are then not computed at all; otherwise all columns are built."""
     sql = (SQL_DIR / "compare.sql").read_text(encoding="utf-8")
+    if fields is not None and not con.execute(
+            f"SELECT count(*) FROM {pairs} WHERE orient <> 0").fetchall()[0][0]:
+        head, cut, _ = sql.partition(_RANKING)
+        if cut:
+            keep = ", ".join(("id", "orient", "voter_id", "passes", *fields))
+            sql = (head.replace("l AS MATERIALIZED (", "l AS (")
+                   + f"SELECT {keep} FROM l;\n")
     con.execute(sql.replace("{OUT}", out).replace("{PAIRS}", pairs)
                 .replace("{S}", s).replace("{V}", v))
 
