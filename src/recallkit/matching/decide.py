@@ -51,8 +51,12 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     here = "house = 2 AND street >= 1 AND last >= 3"
     rule = (f"(first = 0 OR suffix_conflict OR (last = 0 AND first <= 1) "
             f"OR (first IN (1, 2) AND {here} AND exact_here))")
+    # One pass over the candidates, partitioned by entry: the exclusions need a window
+    # (exact_here), the ranks and the best score another over the same partition, and
+    # everything per entry is then one GROUP BY. `elig` is a view for readers that want
+    # every candidate; nothing in the engine reads it.
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {elig} AS
+        CREATE OR REPLACE TEMP VIEW {elig} AS
         SELECT * EXCLUDE (exact_here),
             {rule} AS excluded,
             CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
@@ -61,7 +65,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                  WHEN last = 0 AND first <= 1 THEN 'name_differs'
                  WHEN exact_here AND first IN (1, 2) THEN 'housemate_exact_name' END
                 AS excluded_why,
-            row_number() OVER (PARTITION BY id ORDER BY {rule}, score DESC, voter_id) AS rnk
+            row_number() OVER (PARTITION BY id ORDER BY {rule}, score DESC, voter_id) AS rnk,
+            max(score) FILTER (WHERE NOT {rule}) OVER (PARTITION BY id) AS best
         FROM (
             SELECT *,
                 -- someone at the written address bears exactly the written first name
@@ -71,29 +76,28 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_dec_agg AS
-        WITH sums AS (
+        WITH e AS MATERIALIZED (SELECT * FROM {elig}), g AS (
             SELECT id,
                    -- Σ 2^score over the eligible candidates, scaled by the best one
                    -- (kept in range whatever the scores)
-                   max(score) FILTER (WHERE NOT excluded) AS best,
+                   any_value(best) AS best,
+                   sum(pow(2.0, score - best)) FILTER (WHERE NOT excluded) AS rel_sum,
                    count(*) AS candidates,
                    count(*) FILTER (WHERE excluded) AS excluded,
                    -- an excluded housemate with the same initial (or middle name) may be
                    -- the signer under a nickname no table knows (KIKE = ENRIQUE): a person
                    -- decides, the engine does not say "not registered"
                    bool_or(excluded AND first = 0 AND last >= 3 AND house = 2
-                           AND (first_initial_same OR mid = 1)) AS doubtful
-            FROM {elig} GROUP BY id
-        ), rel AS (
-            SELECT e.id, sum(pow(2.0, e.score - s.best)) AS rel_sum
-            FROM {elig} e JOIN sums s USING (id)
-            WHERE NOT e.excluded GROUP BY e.id
-        ), top AS (
-            SELECT id,
+                           AND (first_initial_same OR mid = 1)) AS doubtful,
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
                    any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
-                   any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level,
-                   list(struct_pack(voter_id := voter_id, rank := rnk, score := round(score, 3),
+                   any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level
+            FROM e GROUP BY id
+        ), t AS (
+            -- the top candidates with their evidence, in rank order (sorting the list
+            -- after aggregating is much cheaper than an ordered aggregate here)
+            SELECT id, list_transform(list_sort(list(struct_pack(k := rnk, v := struct_pack(
+                        voter_id := voter_id, rank := rnk, score := round(score, 3),
                         excluded := excluded_why, orient := orient,
                         passes := list_filter(range(1, 8), lambda b: (passes >> b) & 1 = 1),
                         first := first, last := last, mid := mid, house := house,
@@ -102,16 +106,15 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                         w_first := round(w_first, 3), w_last := round(w_last, 3),
                         w_mid := round(w_mid, 3), w_house := round(w_house, 3),
                         w_street := round(w_street, 3), w_loc := round(w_loc, 3),
-                        w_unit := round(w_unit, 3))
-                        ORDER BY rnk) AS top
-            FROM {elig} WHERE rnk <= {TOP_K} GROUP BY id
+                        w_unit := round(w_unit, 3))))), lambda x: x.v) AS top
+            FROM e WHERE rnk <= {TOP_K} GROUP BY id
         )
-        SELECT e.id, t.voter_id, t.score, s.best, r.rel_sum,
-               coalesce(s.candidates, 0) AS candidates, coalesce(s.excluded, 0) AS excluded,
-               coalesce(s.doubtful, FALSE) AS doubtful, t.first_level, t.top,
+        SELECT e.id, g.voter_id, g.score, g.best, g.rel_sum,
+               coalesce(g.candidates, 0) AS candidates, coalesce(g.excluded, 0) AS excluded,
+               coalesce(g.doubtful, FALSE) AS doubtful, g.first_level, t.top,
                u.id IS NOT NULL AS unsearched
         FROM (SELECT DISTINCT id FROM {entries}) e
-        LEFT JOIN sums s USING (id) LEFT JOIN rel r USING (id) LEFT JOIN top t USING (id)
+        LEFT JOIN g USING (id) LEFT JOIN t USING (id)
         LEFT JOIN (SELECT DISTINCT id FROM {unsearched}) u USING (id)
     """)
     share = DEFAULT_REGISTERED_SHARE if registered_share is None else registered_share
