@@ -19,8 +19,7 @@ WITH p AS (
            e.zip AS s_zip,
            m.voter_id, m.score, m.p_best, m.p_none, m.status, m.candidates,
            v.county AS v_county, v.status AS v_status, v.status_date, v.registration_date,
-           m.top[1].house AS c_house, m.top[1].street AS c_street, m.top[1].loc AS c_loc,
-           m.top[1].first AS c_first, m.top[1].last AS c_last,
+           m.c_house, m.c_street, m.c_loc, m.c_first, m.c_last,
            sg.similarity AS sig_similarity,
            CASE WHEN NOT s.has_signature THEN NULL
                 ELSE coalesce(sg.state, 'no_image') END AS sig_state
@@ -28,7 +27,11 @@ WITH p AS (
     JOIN signatures s ON s.line_id = x.line_id
     LEFT JOIN sections sec ON sec.section_id = s.section_id
     LEFT JOIN (SELECT * FROM rk_s WHERE orient = 0) e ON e.id = s.line_id
-    LEFT JOIN rk_match m ON m.id = s.line_id
+    -- the best candidate's agreement levels, taken out of the list before the joins
+    LEFT JOIN (SELECT id, voter_id, score, p_best, p_none, status, candidates,
+                      top[1].house AS c_house, top[1].street AS c_street, top[1].loc AS c_loc,
+                      top[1].first AS c_first, top[1].last AS c_last
+               FROM rk_match) m ON m.id = s.line_id
     LEFT JOIN rk_v v ON v.voter_id = m.voter_id
     LEFT JOIN rk_sig sg ON sg.line_id = s.line_id
 ), h AS (

@@ -57,7 +57,9 @@ def resolve(con: duckdb.DuckDBPyConnection, mode: str,
         basis = _basis_of_voters(mode)
     ranked = f"""
         WITH cand AS (
-            SELECT c.*, s.page, s.line, sec.date_filed, s.section_id
+            -- not the evidence (a large JSON): it is read for the few rows written
+            SELECT c.determination_id, c.line_id, c.determination, c.reason, c.voter_id,
+                   c.score, s.page, s.line, sec.date_filed, s.section_id
             FROM {basis} c
             JOIN signatures s USING (line_id)
             LEFT JOIN sections sec ON sec.section_id = s.section_id
@@ -95,9 +97,11 @@ def resolve(con: duckdb.DuckDBPyConnection, mode: str,
                    r.voter_id, 'rule:duplicates', r.score,
                    to_json(struct_pack(first_occurrence := r.first_line,
                                        occurrence := r.occurrence,
-                                       previous := r.evidence)),
+                                       previous := e.evidence)),
                    coalesce(h.determination_id, r.determination_id), ?, '{mode}'
             FROM rk_dup r
+            JOIN (SELECT determination_id, evidence FROM determinations) e
+                 ON e.determination_id = r.determination_id
             LEFT JOIN (SELECT line_id, determination_id FROM current_determinations
                        WHERE line_id IN (SELECT line_id FROM rk_dup)) h USING (line_id)
         """, [now()])
