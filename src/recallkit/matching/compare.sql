@@ -16,8 +16,9 @@
 --   0, hence the length test), and a one-token surname whose key is that token compares
 --   as the keys do, so the costly functions run only where they can change the result;
 --   CASE evaluates a branch only for the rows that reach it.
--- * list_has_any(a, b) is len(list_intersect(a, b)) > 0 without building the list, and
---   two lists sort equal only if they have the same length.
+-- * list_has_any(a, b) is len(list_intersect(a, b)) > 0 without building the list; two
+--   lists sort equal only if they have the same length, and one-element lists if their
+--   elements are not distinct (nested comparison takes NULL = NULL).
 CREATE OR REPLACE TEMP TABLE {OUT} AS
 WITH d AS (
     SELECT id, voter_id FROM {PAIRS} WHERE orient = 1
@@ -67,7 +68,8 @@ WITH d AS (
     CASE WHEN (len(s_last) = 0 AND s_key IS NULL) OR v_key IS NULL THEN -1
          WHEN s_key = v_key THEN 4
          WHEN len(s_last) > 0 AND len(s_last) = len(v_last)
-              AND list_sort(s_last) = list_sort(v_last) THEN 4
+              AND CASE WHEN len(s_last) = 1 THEN s_last[1] IS NOT DISTINCT FROM v_last[1]
+                       ELSE list_sort(s_last) = list_sort(v_last) END THEN 4
          WHEN list_has_any(s_last, v_last) THEN 3
          WHEN last_jw >= 0.92 THEN 2
          WHEN last_jw >= 0.84 OR s_ph = v_ph THEN 1

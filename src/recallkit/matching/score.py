@@ -106,7 +106,7 @@ def estimate_u(con: duckdb.DuckDBPyConnection, entries: str = "rk_s",
         CROSS JOIN (SELECT voter_id FROM {voters}
                     ORDER BY hash(voter_id, {seed!r}), voter_id LIMIT {n_voters}) v
     """)
-    compare(con, "rk_upairs", "rk_ucmp", entries, voters)
+    compare(con, "rk_upairs", "rk_ucmp", entries, voters, fields=tuple(FIELDS))
     return _level_freqs(con, "rk_ucmp")
 
 
