@@ -83,8 +83,9 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     t0 = time.perf_counter()
     if model is None:
         u = score.estimate_u(con)
-        score.compare(con, "rk_train_addr", "rk_cmp_train")
-        score.compare(con, "rk_train_name", "rk_cmp_train_a")
+        # fit reads only the levels it learns from each training set
+        score.compare(con, "rk_train_addr", "rk_cmp_train", fields=score.NAME_FIELDS)
+        score.compare(con, "rk_train_name", "rk_cmp_train_a", fields=score.ADDRESS_FIELDS)
         model = score.fit(con, "rk_cmp", u, name_train="rk_cmp_train",
                           address_train="rk_cmp_train_a")
     t["fit"] = time.perf_counter() - t0
