@@ -2,7 +2,8 @@
 -- Inputs: rk_lines(line_id), rk_match (identity decision per line), rk_s (normalized
 -- entries), rk_vh (normalized voter history), rk_wd (withdrawn voters with dates),
 -- rk_sig (signature similarity per matched line; {SIG_THRESHOLD} chosen from its
--- distribution).
+-- distribution). rk_det carries no candidate list (a wide value, slow to carry through
+-- the joins): write_results reads the candidates from rk_match.
 CREATE OR REPLACE TEMP TABLE rk_det AS
 WITH p AS (
     SELECT format_approved, circulation_deadline,
