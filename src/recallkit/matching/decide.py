@@ -41,7 +41,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
            n_voters: int, epsilon: float = DEFAULT_EPSILON, entries: str = "rk_s",
            out: str = "rk_match", unsearched: str = "rk_unsearched",
            elig: str = "rk_scored") -> float:
-    """rk_match(id, voter_id, score, p_best, p_none, status, candidates, top JSON), and
+    """rk_match(id, voter_id, score, p_best, p_none, status, candidates, top, p_top,
+    doubtful), and
     `elig`: every scored candidate with its exclusion (household rule …) and rank.
 
     The prior odds scale every candidate of a line alike, so the per-line sums
@@ -121,12 +122,18 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     if registered_share is None:  # one re-estimate of the registered share from this run
         share = _share(con, _p_exprs(share, n_voters)[1])
     p_best, p_none = _p_exprs(share, n_voters)
+    lpo = _log_prior_odds(share, n_voters)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         WITH p AS (
             SELECT *, {p_best} AS p_best, {p_none} AS p_none FROM rk_dec_agg
         )
         SELECT id, voter_id, score, p_best, p_none, candidates, excluded, top,
+               -- each listed candidate's own posterior (NULL for an excluded one): the
+               -- reasons step adds up the candidates that lead to the same outcome
+               list_transform(top, lambda t: CASE WHEN t.excluded IS NULL THEN
+                   pow(2.0, least(t.score + {lpo!r}, 1000.0)) * p_none END) AS p_top,
+               doubtful,
                CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
                          AND first_level >= {MIN_AUTO_FIRST} THEN 'match'
                     WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
@@ -137,11 +144,16 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     return share
 
 
+def _log_prior_odds(share: float, n_voters: int) -> float:
+    """log2 of the prior odds that the signer is one given voter: π / (N (1 − π))."""
+    pi = min(max(share, 0.01), 0.99)
+    return math.log2(pi / (max(n_voters, 1) * (1 - pi)))
+
+
 def _p_exprs(share: float, n_voters: int) -> tuple[str, str]:
     """SQL for P(best candidate) and P(nobody) over rk_dec_agg at registered share π:
     with L = log2 prior odds and B the best score, Σ odds = 2^(B+L) · rel_sum."""
-    pi = min(max(share, 0.01), 0.99)
-    lpo = math.log2(pi / (max(n_voters, 1) * (1 - pi)))
+    lpo = _log_prior_odds(share, n_voters)
     # 1 / (1 + 2^(B+L) · rel_sum), computed without overflow
     sum_odds = f"pow(2.0, least(best + {lpo!r}, 1000.0)) * rel_sum"
     p_none = f"coalesce(1.0 / (1.0 + {sum_odds}), 1.0)"

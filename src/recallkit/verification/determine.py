@@ -158,7 +158,8 @@ def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
     prepare_support(con, run)
     sig = compare_signatures(con, image_roots)
     run = dataclasses.replace(run, params={**run.params, "signatures": sig})
-    _exec_script(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"]))))
+    _exec_script(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"])))
+                 .replace("{EPSILON}", repr(float(run.params["epsilon"]))))
     auto, review = con.execute(
         "SELECT count(*) FILTER (WHERE route = 'auto'), count(*) FILTER (WHERE route = "
         "'review') FROM rk_det").fetchall()[0]
@@ -193,6 +194,7 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
                'engine:{run_id}', round(d.p_best, 6),
                to_json(struct_pack(reasons := d.reasons, p_match := round(d.p_best, 6),
                        p_nobody := round(d.p_none, 6), score := round(d.score, 3),
+                       p_outcome := round(d.p_outcome, 6),
                        candidates := d.candidates, moved_ok := d.moved_ok,
                        withdrawal_received := d.withdrawal_received,
                        signature := struct_pack(similarity := round(d.sig_similarity, 4),

@@ -1,9 +1,10 @@
 -- Reasons for every examined line, in the precedence of data-formats.md.
--- Inputs: rk_lines(line_id), rk_match (identity decision per line), rk_s (normalized
--- entries), rk_vh (normalized voter history), rk_wd (withdrawn voters with dates),
--- rk_sig (signature similarity per matched line; {SIG_THRESHOLD} chosen from its
--- distribution). rk_det carries no candidate list (a wide value, slow to carry through
--- the joins): write_results reads the candidates from rk_match.
+-- Inputs: rk_lines(line_id), rk_match (identity decision per line, with its listed
+-- candidates and their posteriors), rk_s (normalized entries), rk_vh (normalized voter
+-- history), rk_wd (withdrawn voters with dates), rk_sig (signature similarity per
+-- matched line; {SIG_THRESHOLD} chosen from its distribution), {EPSILON} (the run's ε).
+-- rk_det carries no candidate list (a wide value, slow to carry through the joins):
+-- write_results reads the candidates from rk_match.
 CREATE OR REPLACE TEMP TABLE rk_det AS
 WITH p AS (
     SELECT format_approved, circulation_deadline,
@@ -19,8 +20,7 @@ WITH p AS (
            e.name_unreadable, e.addr_missing, e.house AS s_house, e.street_key AS s_street,
            e.zip AS s_zip,
            m.voter_id, m.score, m.p_best, m.p_none, m.status, m.candidates,
-           v.county AS v_county, v.status AS v_status, v.status_date, v.registration_date,
-           m.c_house, m.c_street, m.c_loc, m.c_first, m.c_last,
+           coalesce(m.doubtful, FALSE) AS doubtful,
            sg.similarity AS sig_similarity,
            CASE WHEN NOT s.has_signature THEN NULL
                 ELSE coalesce(sg.state, 'no_image') END AS sig_state
@@ -28,39 +28,116 @@ WITH p AS (
     JOIN signatures s ON s.line_id = x.line_id
     LEFT JOIN sections sec ON sec.section_id = s.section_id
     LEFT JOIN (SELECT * FROM rk_s WHERE orient = 0) e ON e.id = s.line_id
-    -- the best candidate's agreement levels, taken out of the list before the joins
-    LEFT JOIN (SELECT id, voter_id, score, p_best, p_none, status, candidates,
-                      top[1].house AS c_house, top[1].street AS c_street, top[1].loc AS c_loc,
-                      top[1].first AS c_first, top[1].last AS c_last
+    -- not the candidate lists (c0 reads them): lists carried through joins are costly
+    LEFT JOIN (SELECT id, voter_id, score, p_best, p_none, status, candidates, doubtful
                FROM rk_match) m ON m.id = s.line_id
-    LEFT JOIN rk_v v ON v.voter_id = m.voter_id
     LEFT JOIN rk_sig sg ON sg.line_id = s.line_id
-), h AS (
+), c0 AS (
+    -- every listed candidate that was not excluded, with its posterior
+    SELECT line_id, c.voter_id, c.rank, c.first, c.last, c.house, c.street, c.loc, pc
+    FROM (SELECT id AS line_id, unnest(top) AS c, unnest(p_top) AS pc FROM rk_match
+          WHERE top IS NOT NULL AND id IN (SELECT line_id FROM rk_lines))
+    WHERE c.excluded IS NULL AND c.voter_id IS NOT NULL
+), mv AS (
     -- 2 CCR 20931: a voter who moved during circulation may sign at the address he or
     -- she was registered at when signing.
-    SELECT DISTINCT l0.line_id
-    FROM l0 JOIN rk_vh h ON h.voter_id = l0.voter_id
+    SELECT DISTINCT c0.line_id, c0.voter_id
+    FROM c0 JOIN l0 USING (line_id) JOIN rk_vh h ON h.voter_id = c0.voter_id
     WHERE h.house = l0.s_house AND h.street_key = l0.s_street
       AND (h.valid_to IS NULL OR l0.circulated_from IS NULL
            OR h.valid_to >= l0.circulated_from)
       AND (h.valid_from IS NULL OR l0.circulated_to IS NULL
            OR h.valid_from <= l0.circulated_to)
-), l AS (
-    -- A name that agrees well and an address the voter had during circulation settle an
-    -- identity the current address alone left in doubt.
-    SELECT l0.* REPLACE (
-        CASE WHEN l0.status = 'review' AND h.line_id IS NOT NULL
-                  AND l0.c_first >= 3 AND l0.c_last >= 3
-             THEN 'match' ELSE l0.status END AS status)
-    FROM l0 LEFT JOIN h ON h.line_id = l0.line_id
-), w AS (
+), wd AS (
     -- EC 11303: a withdrawal request filed before the day the section is filed.
-    SELECT DISTINCT l.line_id, min(wd.date_received) AS received
-    FROM l JOIN rk_wd wd ON wd.voter_id = l.voter_id
-    WHERE wd.date_received < l.date_filed
-    GROUP BY l.line_id
+    SELECT c0.line_id, c0.voter_id, min(w.date_received) AS received
+    FROM c0 JOIN l0 USING (line_id) JOIN rk_wd w ON w.voter_id = c0.voter_id
+    WHERE w.date_received < l0.date_filed
+    GROUP BY ALL
+), c AS (
+    -- the reasons that depend on who the signer is, for each candidate
+    SELECT c0.*, mv.voter_id IS NOT NULL AS moved_ok, wd.received AS withdrawal_received,
+        list_filter([
+            CASE WHEN NOT list_contains(p.counties, upper(trim(regexp_replace(
+                      coalesce(v.county, ''), '(?i)\s+county$', ''))))
+                 THEN 'OUT_OF_JURISDICTION' END,
+            CASE WHEN l0.has_section AND list_contains(p.counties, l0.sec_county)
+                      AND upper(trim(regexp_replace(coalesce(v.county, ''),
+                              '(?i)\s+county$', ''))) <> l0.sec_county
+                      AND list_contains(p.counties, upper(trim(regexp_replace(
+                              coalesce(v.county, ''), '(?i)\s+county$', ''))))
+                 THEN 'WRONG_COUNTY_SECTION' END,
+            CASE WHEN v.status = 'cancelled'
+                      AND (v.status_date IS NULL OR l0.circulated_from IS NULL
+                           OR v.status_date < l0.circulated_from)
+                 THEN 'CANCELLED' END,
+            CASE WHEN v.registration_date > l0.circulated_to THEN 'REGISTERED_LATE' END,
+            -- the same house number on another street of the ZIP is another address:
+            -- the street must agree (or be missing with the ZIP agreeing)
+            CASE WHEN NOT (c0.house = 2 AND (c0.street >= 1
+                                             OR (c0.street = -1 AND c0.loc = 2)))
+                      AND mv.voter_id IS NULL
+                 THEN 'ADDRESS_MISMATCH' END
+        ], lambda x: x IS NOT NULL) AS id_reasons
+    FROM c0 JOIN l0 USING (line_id) CROSS JOIN p
+    LEFT JOIN rk_v v ON v.voter_id = c0.voter_id
+    LEFT JOIN mv ON mv.line_id = c0.line_id AND mv.voter_id = c0.voter_id
+    LEFT JOIN wd ON wd.line_id = c0.line_id AND wd.voter_id = c0.voter_id
+), co AS (
+    SELECT *, coalesce(id_reasons[1], CASE WHEN withdrawal_received IS NOT NULL
+                                           THEN 'WITHDRAWN' END, 'valid') AS outcome,
+           -- strong: both names agree well (an initial or a loose first name never
+           -- settles an identity, see MIN_AUTO_FIRST in matching/decide.py)
+           first >= 2 AND last >= 2 AS strong
+    FROM c
+), og AS (
+    -- How sure is each outcome? Candidates whose names agree well (two records of one
+    -- person, a father and son without JR/SR) may leave the identity open while they
+    -- lead to the same determination and reason: then their posteriors add up.
+    SELECT line_id, outcome, sum(pc) AS p_outcome, arg_min(voter_id, rank) AS voter_id
+    FROM co WHERE strong GROUP BY ALL
+), shared AS (
+    -- An identity left open must not meet another line: two lines whose candidates
+    -- overlap may be one person signing twice (DUPLICATE) or two namesakes signing once
+    -- each, and which it is only a person can tell.
+    SELECT DISTINCT a.line_id
+    FROM co a JOIN co b ON b.voter_id = a.voter_id AND b.line_id <> a.line_id
+    WHERE a.strong AND b.strong
+    UNION
+    SELECT a.line_id
+    FROM co a JOIN current_determinations d ON d.voter_id = a.voter_id
+                                            AND d.line_id <> a.line_id
+    WHERE a.strong
+), pick AS (
+    SELECT l0.line_id,
+        CASE
+            WHEN l0.status <> 'review' THEN l0.voter_id
+            -- A name that agrees well and an address the voter had during circulation
+            -- settle an identity the current address alone left in doubt.
+            WHEN t.moved_ok AND t.first >= 3 AND t.last >= 3 THEN l0.voter_id
+            WHEN NOT l0.doubtful AND og.p_outcome >= 1 - {EPSILON} AND sh.line_id IS NULL
+                 -- the signature was compared with the top candidate's only: another
+                 -- record chosen here is checked by a person when there are images
+                 AND (og.voter_id = l0.voter_id OR l0.sig_state IS DISTINCT FROM 'compared')
+                 THEN og.voter_id
+        END AS chosen, og.p_outcome
+    FROM l0
+    LEFT JOIN co t ON t.line_id = l0.line_id AND t.rank = 1
+    LEFT JOIN (SELECT * FROM og QUALIFY row_number() OVER (
+                   PARTITION BY line_id ORDER BY p_outcome DESC, outcome) = 1) og
+           ON og.line_id = l0.line_id
+    LEFT JOIN shared sh ON sh.line_id = l0.line_id
+), l AS (
+    SELECT l0.* REPLACE (coalesce(pick.chosen, l0.voter_id) AS voter_id),
+        t.moved_ok, t.withdrawal_received, t.id_reasons, pick.p_outcome,
+        CASE WHEN l0.status = 'review' AND pick.chosen IS NOT NULL THEN 'match'
+             ELSE l0.status END AS status2
+    FROM l0 JOIN pick USING (line_id)
+    LEFT JOIN co t ON t.line_id = l0.line_id
+                  AND t.voter_id = coalesce(pick.chosen, l0.voter_id)
 ), r AS (
-    SELECT l.*, h.line_id IS NOT NULL AS moved_ok, w.received AS withdrawal_received,
+    SELECT l.* EXCLUDE (status, status2, id_reasons), l.status2 AS status,
+        coalesce(l.moved_ok, FALSE) AS moved_ok,
         list_filter([
             CASE WHEN l.circulated_from < p.format_approved
                       OR list_contains(l.defects, 'SIGNED_BEFORE_APPROVAL')
@@ -84,51 +161,41 @@ WITH p AS (
             CASE WHEN NOT l.has_signature THEN 'NO_SIGNATURE' END,
             CASE WHEN l.name_unreadable THEN 'ILLEGIBLE' END,
             CASE WHEN l.addr_missing THEN 'NO_ADDRESS' END,
-            CASE WHEN l.status = 'none' THEN 'NOT_REGISTERED' END,
-            CASE WHEN l.status = 'match' AND NOT list_contains(p.counties,
-                      upper(trim(regexp_replace(coalesce(l.v_county, ''), '(?i)\s+county$', ''))))
-                 THEN 'OUT_OF_JURISDICTION' END,
-            CASE WHEN l.status = 'match' AND l.has_section
-                      AND list_contains(p.counties, l.sec_county)
-                      AND upper(trim(regexp_replace(coalesce(l.v_county, ''),
-                              '(?i)\s+county$', ''))) <> l.sec_county
-                      AND list_contains(p.counties, upper(trim(regexp_replace(
-                              coalesce(l.v_county, ''), '(?i)\s+county$', ''))))
-                 THEN 'WRONG_COUNTY_SECTION' END,
-            CASE WHEN l.status = 'match' AND l.v_status = 'cancelled'
-                      AND (l.status_date IS NULL OR l.circulated_from IS NULL
-                           OR l.status_date < l.circulated_from)
-                 THEN 'CANCELLED' END,
-            CASE WHEN l.status = 'match' AND l.registration_date > l.circulated_to
-                 THEN 'REGISTERED_LATE' END,
-            -- the same house number on another street of the ZIP is another address:
-            -- the street must agree (or be missing with the ZIP agreeing)
-            CASE WHEN l.status = 'match' AND NOT (
-                      (l.c_house = 2 AND (l.c_street >= 1 OR (l.c_street = -1
-                                                               AND l.c_loc = 2))))
-                      AND h.line_id IS NULL
-                 THEN 'ADDRESS_MISMATCH' END,
+            CASE WHEN l.status2 = 'none' THEN 'NOT_REGISTERED' END
+        ] || CASE WHEN l.status2 = 'match' THEN coalesce(l.id_reasons, []) ELSE [] END || [
             -- 2 CCR 20960: only a person finds a signature mismatch; a low similarity
             -- is a hint that sends the line to review (see route), never a rejection.
-            CASE WHEN l.status = 'match' AND l.sig_similarity < {SIG_THRESHOLD}
+            CASE WHEN l.status2 = 'match' AND l.sig_similarity < {SIG_THRESHOLD}
                  THEN 'SIGNATURE_MISMATCH' END,
-            CASE WHEN l.status = 'match' AND w.received IS NOT NULL THEN 'WITHDRAWN' END
+            CASE WHEN l.status2 = 'match' AND l.withdrawal_received IS NOT NULL
+                 THEN 'WITHDRAWN' END
         ], lambda x: x IS NOT NULL) AS reasons
     FROM l CROSS JOIN p
-    LEFT JOIN h ON h.line_id = l.line_id
-    LEFT JOIN w ON w.line_id = l.line_id
+), f AS (
+    SELECT *,
+        -- Reasons that need no identity decision settle the line even when the matcher
+        -- is unsure; otherwise an unsure match goes to a person.
+        CASE WHEN len(reasons) > 0 AND reasons[1] IN (
+                  'SIGNED_BEFORE_APPROVAL', 'SECTION_FILED_LATE',
+                  'CIRCULATOR_DECLARATION_DEFECT', 'SECTION_FORMAT_DEFECT',
+                  'WRONG_COUNTY_SECTION', 'NO_SIGNATURE', 'ILLEGIBLE', 'NO_ADDRESS')
+             THEN 'auto'
+             WHEN status = 'review' THEN 'review'
+             WHEN reasons[1] = 'SIGNATURE_MISMATCH' THEN 'review'
+             ELSE 'auto' END AS route0,
+        row_number() OVER (ORDER BY date_filed, section_id, page, line) AS filed_rank
+    FROM r
+), dep AS (
+    -- A line found valid is not final while an earlier-filed line that waits for a
+    -- person leans to the same voter: if that line is the voter's, this one is the
+    -- DUPLICATE (the first otherwise-valid occurrence counts).
+    SELECT DISTINCT a.line_id
+    FROM f a JOIN f b ON b.voter_id = a.voter_id AND b.line_id <> a.line_id
+    WHERE a.route0 = 'auto' AND len(a.reasons) = 0 AND a.status = 'match'
+      AND b.route0 = 'review' AND b.p_best > b.p_none AND b.filed_rank < a.filed_rank
 )
-SELECT *,
-    -- Reasons that need no identity decision settle the line even when the matcher
-    -- is unsure; otherwise an unsure match goes to a person.
-    CASE WHEN len(reasons) > 0 AND reasons[1] IN (
-              'SIGNED_BEFORE_APPROVAL', 'SECTION_FILED_LATE', 'CIRCULATOR_DECLARATION_DEFECT',
-              'SECTION_FORMAT_DEFECT', 'WRONG_COUNTY_SECTION', 'NO_SIGNATURE', 'ILLEGIBLE',
-              'NO_ADDRESS')
-         THEN 'auto'
-         WHEN status = 'review' THEN 'review'
-         WHEN reasons[1] = 'SIGNATURE_MISMATCH' THEN 'review'
-         ELSE 'auto' END AS route,
+SELECT f.* EXCLUDE (route0, filed_rank),
+    CASE WHEN dep.line_id IS NOT NULL THEN 'review' ELSE f.route0 END AS route,
     CASE WHEN len(reasons) = 0 THEN 'valid' ELSE 'invalid' END AS determination,
     reasons[1] AS reason
-FROM r;
+FROM f LEFT JOIN dep ON dep.line_id = f.line_id;
