@@ -70,6 +70,12 @@ WITH d AS (
          WHEN len(s_last) > 0 AND len(s_last) = len(v_last)
               AND CASE WHEN len(s_last) = 1 THEN s_last[1] IS NOT DISTINCT FROM v_last[1]
                        ELSE list_sort(s_last) = list_sort(v_last) END THEN 4
+         -- FIRST MIDDLE LAST written in full: the written surname tokens minus the
+         -- voter's own given names (KENNETH DANIEL AGARWAL; SUNG HO KIM for first name
+         -- SUNG HO) are the voter's surname
+         WHEN len(s_last) > len(v_last) AND len(v_last) > 0
+              AND list_sort(list_filter(s_last, lambda x: NOT list_contains(v_given, x)))
+                  = list_sort(v_last) THEN 4
          WHEN list_has_any(s_last, v_last) THEN 3
          WHEN last_jw >= 0.92 THEN 2
          WHEN last_jw >= 0.84 OR s_ph = v_ph THEN 1
