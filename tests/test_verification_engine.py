@@ -126,7 +126,8 @@ def _insert(con, table: str, cols: list[str], rows: list[tuple]) -> None:
     con.unregister("rows_arrow")
 
 
-def build(tmp_path, lines=LINES, filler_lines: int = 60, measure: int = 200_000):
+def build(tmp_path, lines=LINES, filler_lines: int = 60, measure: int = 200_000,
+          voters=VOTERS):
     """The hand-made petition plus `filler_lines` clean signers (one registered filler voter
     each; at least 400 filler voters). `measure` is the registered voters: a test that draws
     a sample must pass the raw-count gate (EC 11222(b)), so keep 15% of it (50,000 or more
@@ -139,7 +140,7 @@ def build(tmp_path, lines=LINES, filler_lines: int = 60, measure: int = 200_000)
     con = ws.con
     _insert(con, "voters", ["voter_id", "first_name", "middle_name", "last_name",
                             "name_suffix", "residence_address", "city", "zip", "county",
-                            "registration_date", "status", "status_date"], VOTERS + filler)
+                            "registration_date", "status", "status_date"], voters + filler)
     con.execute("INSERT INTO voter_history (voter_id, residence_address, city, zip, county, "
                 "status, valid_from, valid_to, source_row) VALUES ('V13', '77 OLD ADDRESS ST', "
                 "'TORRANCE', "

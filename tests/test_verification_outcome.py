@@ -1,0 +1,99 @@
+"""Lines whose determination is certain while the signer's record is not (two records of
+one person), the lines that must not be settled that way, and the written middle name."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from test_verification_engine import VOTERS, build
+
+from recallkit.verification import stages
+
+LA = "Los Angeles"
+
+
+def _voter(vid: str, first: str, middle: str | None, last: str, addr: str, zip_: str,
+           reg: date = date(2001, 1, 1), status: str = "active") -> tuple:
+    return (vid, first, middle, last, None, addr, "LOS ANGELES", zip_, LA, reg, status, None)
+
+
+# Two records of one person at one address (a re-registration never merged), a pair where
+# the second record was registered after circulation, one namesake pair signed twice, a
+# voter whose middle name is written in full, and a voter written first as an initial.
+EXTRA = [
+    _voter("T1", "VAHE", None, "SARGSYAN", "6737 1ST AVE APT B", "91104"),
+    _voter("T2", "VAHE", None, "SARGSYAN", "6737 1ST AVE APT B", "91104"),
+    _voter("L1", "OKSANA", None, "WOJCIECHOWSKA", "12 CAMINO REAL", "90065"),
+    _voter("L2", "OKSANA", None, "WOJCIECHOWSKA", "12 CAMINO REAL", "90065",
+           reg=date(2022, 9, 1)),
+    _voter("S1", "TEODORO", None, "QUINTANILLA", "48 ARGYLE AVE", "90028"),
+    _voter("S2", "TEODORO", None, "QUINTANILLA", "48 ARGYLE AVE", "90028"),
+    _voter("M1", "KENNETH", "DANIEL", "AGARWAL", "4019 E 44TH ST", "91010"),
+    _voter("D1", "PERPETUA", None, "HOLLINGSWORTH", "310 VISTA DEL MAR", "90293"),
+]
+
+LINES = [
+    ("1:1:1", "Vahe Sargsyan", "6737 1st Ave Apt B", "Los Angeles", "91104", True, None),
+    ("1:1:2", "Oksana Wojciechowska", "12 Camino Real", "Los Angeles", "90065", True, None),
+    ("1:1:3", "Teodoro Quintanilla", "48 Argyle Ave", "Los Angeles", "90028", True, None),
+    ("1:1:4", "Teodoro Quintanilla", "48 Argyle Avenue", "Los Angeles", "90028", True, None),
+    ("1:1:5", "Kenneth Daniel Agarwal", "4019 E 44th St", "Los Angeles", "91010", True, None),
+    # filed first (section 2 is filed before section 1): an initial only, so a person
+    # decides it — and the later full-name line waits for that decision
+    ("2:1:1", "P Hollingsworth", "310 Vista del Mar", "Los Angeles", "90293", True, None),
+    ("1:1:6", "Perpetua Hollingsworth", "310 Vista del Mar", "Los Angeles", "90293", True,
+     None),
+]
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory):
+    ws = build(tmp_path_factory.mktemp("outcome"), lines=LINES, filler_lines=80,
+               voters=VOTERS + EXTRA)
+    stages.verify(ws, "full", "test")
+    yield ws
+    ws.close()
+
+
+def _det(ws, line_id: str):
+    return ws.con.execute("SELECT determination, reason, voter_id, decided_by, evidence "
+                          "FROM current_determinations WHERE line_id = ?", [line_id]).fetchone()
+
+
+def _queued(ws, line_id: str) -> bool:
+    return bool(ws.con.execute("SELECT count(*) FROM review_queue WHERE line_id = ? AND "
+                               "status = 'open'", [line_id]).fetchone()[0])
+
+
+def test_two_records_of_one_person_settle_the_line(verified):
+    det = _det(verified, "1:1:1")
+    assert det is not None, "two records with the same outcome should not need a person"
+    assert det[:3] == ("valid", None, "T1") and det[3].startswith("engine:")
+    ev = json.loads(det[4])
+    assert ev["p_match"] < 0.999 <= ev["p_outcome"]  # the identity is open, the outcome not
+
+
+def test_records_with_different_outcomes_go_to_a_person(verified):
+    # one record valid, the other registered after circulation: which one signed matters
+    assert _det(verified, "1:1:2") is None and _queued(verified, "1:1:2")
+
+
+def test_open_identity_shared_with_another_line_goes_to_a_person(verified):
+    # one person twice (DUPLICATE) or two namesakes once each: only a person can tell
+    for line in ("1:1:3", "1:1:4"):
+        assert _det(verified, line) is None and _queued(verified, line)
+
+
+def test_middle_name_written_in_full_is_not_part_of_the_surname(verified):
+    comp = verified.con.execute("SELECT components FROM match_candidates WHERE line_id = "
+                                "'1:1:5' AND voter_id = 'M1'").fetchone()[0]
+    c = json.loads(comp)
+    assert c["last"] == 4 and c["mid"] == 1
+    assert _det(verified, "1:1:5")[:3] == ("valid", None, "M1")
+
+
+def test_line_waits_for_an_earlier_queued_line_of_the_same_voter(verified):
+    assert _queued(verified, "2:1:1")  # an initial never settles an identity alone
+    assert _det(verified, "1:1:6") is None and _queued(verified, "1:1:6")
