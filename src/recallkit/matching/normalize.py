@@ -123,7 +123,7 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
                list_filter(lt, lambda t: rk_is_suffix(t))[1] AS last_sfx
         FROM n
     """)
-    con.execute("""
+    con.execute(r"""
         CREATE OR REPLACE TEMP TABLE rk_v_pl AS
         SELECT city_raw, zip_raw, county_raw, rk_city(city_raw) AS city,
                rk_zip5(zip_raw) AS zip,
