@@ -42,9 +42,22 @@ class MatchRun:
     model: score.Model | None = None
 
 
+def _run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    sql = (SQL_DIR / name).read_text(encoding="utf-8")
+    sql = sql.replace("{S}", "rk_s").replace("{V}", "rk_v").replace(
+        "{WIDE_CAP}", str(WIDE_CAP)).replace("{TRAIN_EVERY}", str(TRAIN_EVERY)).replace(
+        "{FUZZY_CAP}", str(FUZZY_CAP))
+    for stmt in sql.split(";\n"):
+        if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
+            con.execute(stmt)
+
+
 def build_voters(con: duckdb.DuckDBPyConnection) -> int:
+    """rk_v (normalized voters) and the voters' blocking keys, once per connection."""
     normalize.install(con)
-    return normalize.build_voters(con, "rk_v")
+    n = normalize.build_voters(con, "rk_v")
+    _run_script(con, "blocking_voters.sql")
+    return n
 
 
 def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
@@ -68,13 +81,7 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
         normalize.build_history(con, "rk_vh")
     t["normalize_entries"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    sql = (SQL_DIR / "blocking.sql").read_text(encoding="utf-8")
-    sql = sql.replace("{S}", "rk_s").replace("{V}", "rk_v").replace(
-        "{WIDE_CAP}", str(WIDE_CAP)).replace("{TRAIN_EVERY}", str(TRAIN_EVERY)).replace(
-        "{FUZZY_CAP}", str(FUZZY_CAP))
-    for stmt in sql.split(";\n"):
-        if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
-            con.execute(stmt)
+    _run_script(con, "blocking.sql")
     t["blocking"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     score.compare(con, "rk_cand", "rk_cmp")

@@ -2,12 +2,7 @@
 -- {S} = normalized entries (id, orient, ...), {V} = normalized voters.
 -- Each pass is a plain equi-join, portable to any SQL engine.
 
--- Surname token x first name: the voter side keeps its own first name, the entry side
--- expands to its nickname roots (BOB -> ROBERT), so the big side does not multiply.
--- Compound surnames give one key per token, so GARCIA meets GARCIA LOPEZ.
-CREATE OR REPLACE TEMP TABLE rk_vkey AS
-SELECT voter_id, unnest(last_toks) AS tok, first AS root, zip FROM {V}
-WHERE first IS NOT NULL;
+-- (rk_vkey, rk_vkey_n and rk_vkey_wide, the voters' keys, come from blocking_voters.sql.)
 
 CREATE OR REPLACE TEMP TABLE rk_skey AS
 SELECT DISTINCT id, orient, tok, root, zip
@@ -56,20 +51,12 @@ WHERE s.house = v.house AND len(list_intersect(s.last_toks, v.last_toks)) > 0
   AND (len(list_intersect(s.roots, v.roots)) > 0
        OR jaro_winkler_similarity(s.first, v.first) >= 0.9);
 
--- Keys shared by very many voters (JOSE GARCIA county-wide) cannot identify anybody
--- without an address: such entries go to a person rather than into millions of pairs.
-CREATE OR REPLACE TEMP TABLE rk_vkey_wide AS
-SELECT * FROM rk_vkey
-WHERE (tok, root) IN (SELECT (tok, root) FROM rk_vkey GROUP BY tok, root
-                      HAVING count(*) <= {WIDE_CAP});
-
 -- Entries that could not be searched county-wide because their name is too common:
 -- "nobody found" is not evidence for them, so they go to a person (decide.py).
 CREATE OR REPLACE TEMP TABLE rk_unsearched AS
 SELECT DISTINCT s.id FROM rk_skey s
 WHERE s.id NOT IN (SELECT id FROM rk_found_here)
-  AND (s.tok, s.root) IN (SELECT (tok, root) FROM rk_vkey GROUP BY tok, root
-                          HAVING count(*) > {WIDE_CAP});
+  AND (s.tok, s.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n > {WIDE_CAP});
 
 INSERT INTO rk_pairs
 SELECT DISTINCT s.id, s.orient, v.voter_id, 4

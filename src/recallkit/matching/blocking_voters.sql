@@ -1,0 +1,18 @@
+-- The voters' blocking keys: they depend on the voter file alone, so a second match on
+-- the same connection (withdrawals after the petition) reuses them.
+-- Surname token x first name: the voter side keeps its own first name, the entry side
+-- expands to its nickname roots (BOB -> ROBERT), so the big side does not multiply.
+-- Compound surnames give one key per token, so GARCIA meets GARCIA LOPEZ.
+CREATE OR REPLACE TEMP TABLE rk_vkey AS
+SELECT voter_id, unnest(last_toks) AS tok, first AS root, zip FROM {V}
+WHERE first IS NOT NULL;
+
+-- how many voters share each key
+CREATE OR REPLACE TEMP TABLE rk_vkey_n AS
+SELECT tok, root, count(*) AS n FROM rk_vkey GROUP BY ALL;
+
+-- Keys shared by very many voters (JOSE GARCIA county-wide) cannot identify anybody
+-- without an address: such entries go to a person rather than into millions of pairs.
+CREATE OR REPLACE TEMP TABLE rk_vkey_wide AS
+SELECT * FROM rk_vkey
+WHERE (tok, root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {WIDE_CAP});
