@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from recallkit.workspace.batches import (
     batch_problems_sql,
     files_in_batches,
@@ -35,7 +37,8 @@ from recallkit.workspace.signature_images import attach_images, resolved_image_s
 
 # voters.voter_id is looked up one voter at a time (review screens, candidates); migration 2
 # dropped the primary key because maintaining it was most of a 5.7M-row import, so the
-# voters import drops this plain index first and rebuilds it after (about 3 s at LA scale).
+# voters import drops this plain index first and rebuilds it after its transaction has
+# committed (one bulk build, about 3.5 s at LA scale; see `_index_voters`).
 VOTER_INDEX = "voters_voter_id"
 LOCKED_KINDS = {"voters": "voters", "sections": "sections", "signatures": "signatures",
                 "signature_images": "voters' signatures on file"}
@@ -125,25 +128,39 @@ def _resolve_columns(kind: Kind, prof: Profile, names: list[str], file: Path) ->
     return index
 
 
-def _typed(kind: Kind, prof: Profile, col_name: str, r: str) -> str:
-    """SQL turning the trimmed text value `r` of a column into its canonical type."""
+def _pretyped(kind: Kind, prof: Profile, col_name: str, r: str) -> str | None:
+    """SQL for the parse a typed value rests on (read once, then range-checked by `_typed`),
+    or None when the type has none."""
+    t = kind.col(col_name).type
+    if t == "date":
+        return "coalesce(" + ", ".join(f"try_strptime({r}, {_lit(f)})"
+                                       for f in prof.date_formats) + ")"
+    if t in ("int", "posint"):
+        return f"TRY_CAST({r} AS BIGINT)"
+    if t == "year":
+        return f"TRY_CAST({r} AS INTEGER)"
+    return None
+
+
+def _typed(kind: Kind, prof: Profile, col_name: str, r: str, p: str | None = None) -> str:
+    """SQL turning the trimmed text value `r` of a column into its canonical type; `p` is
+    the column holding `_pretyped(r)` when the staging query computed it (once) beforehand."""
     col = kind.col(col_name)
     t = col.type
+    if p is None:
+        p = _pretyped(kind, prof, col_name, r)
     if t in ("text", "zip_raw"):
         return r
     if t == "upper":
         return f"upper({r})"
     if t == "date":
-        parts = ", ".join(f"try_strptime({r}, {_lit(f)})" for f in prof.date_formats)
-        return (f"(CASE WHEN year(coalesce({parts})) BETWEEN 1800 AND 2200 "
-                f"THEN coalesce({parts})::DATE END)")
+        return f"(CASE WHEN year({p}) BETWEEN 1800 AND 2200 THEN {p}::DATE END)"
     if t == "int":
-        return f"(CASE WHEN TRY_CAST({r} AS BIGINT) >= 0 THEN TRY_CAST({r} AS BIGINT) END)"
+        return f"(CASE WHEN {p} >= 0 THEN {p} END)"
     if t == "posint":
-        return f"(CASE WHEN TRY_CAST({r} AS BIGINT) > 0 THEN TRY_CAST({r} AS BIGINT) END)"
+        return f"(CASE WHEN {p} > 0 THEN {p} END)"
     if t == "year":
-        return (f"(CASE WHEN TRY_CAST({r} AS INTEGER) BETWEEN 1850 AND 2200 "
-                f"THEN TRY_CAST({r} AS INTEGER) END)")
+        return f"(CASE WHEN {p} BETWEEN 1850 AND 2200 THEN {p} END)"
     if t == "bool":
         tw = ", ".join(_lit(w) for w in TRUE_WORDS)
         fw = ", ".join(_lit(w) for w in FALSE_WORDS)
@@ -256,6 +273,8 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
                  report.accepted, report.rejected,
                  str(rejects_path.relative_to(ws.path)) if rejects_path else None, replace,
                  datetime.now(UTC).replace(tzinfo=None), actor])
+        if kind_name == "voters":
+            _index_voters(ws, warnings)
     except HeaderError as exc:
         _remove(rejects_path)
         raise ImportFailed(str(exc)) from exc
@@ -274,6 +293,20 @@ def run_import(ws: Workspace, kind_name: str, file: str | Path, profile: str = "
                         prof.name, replace)
 
 
+def _index_voters(ws: Workspace, warnings: list[str]) -> None:
+    """Rebuild the voter_id index once the voters are committed. Built inside the import's
+    transaction, DuckDB maintains it row by row as the new rows are committed (about 6 s at
+    Los Angeles scale); built afterwards it is one bulk build (about 3.5 s). The index only
+    speeds up lookups, so the import stands if this fails (the next voters import, which
+    drops and rebuilds it, puts it back)."""
+    try:
+        ws.con.execute(f"CREATE INDEX IF NOT EXISTS {VOTER_INDEX} ON voters (voter_id)")
+    except duckdb.Error as exc:
+        warnings.append(f"the voters were imported, but their voter_id index could not be "
+                        f"rebuilt ({exc.__class__.__name__}); lookups will be slower until "
+                        "the next voters import")
+
+
 def _remove(path: Path | None) -> None:
     if path is not None and path.exists():
         path.unlink()
@@ -283,24 +316,60 @@ def _stage(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
            names: list[str], index: dict[str, int], warnings: list[str]) -> int:
     """Load and check the file into temp tables `_t` (typed rows with their problems) and
     `_problems`, outside any transaction: nothing in the workspace changes here, and the
-    reader may retry single-threaded. Returns the number of data rows read."""
+    reader may retry single-threaded. Returns the number of data rows read.
+
+    The staging query is layered so that each value is trimmed, parsed and typed once
+    (a check reads the typed column instead of typing the value again), and a row's list
+    of problems (`_bad`) is only built for rows that have one (the others get []).
+    """
     con = ws.con
     width = len(names)
     first = 2 if prof.header else 1
     srcname = {canon: names[i] for canon, i in index.items()}
-    raw = {c.name: (f"NULLIF(trim(c{index[c.name]}), '')" if c.name in index
-                    else "NULL::VARCHAR") for c in kind.cols}
-    typed = {c.name: _typed(kind, prof, c.name, raw[c.name]) for c in kind.cols}
+    # Level 0 (on the file): trimmed values `_rK`, the surplus past the header, extras.
+    rid = {c.name: f"_r{k}" for k, c in enumerate(kind.cols)}
+    pid = {c.name: f"_p{k}" for k, c in enumerate(kind.cols)}
+    vid = {c.name: f"_v{k}" for k, c in enumerate(kind.cols)}
+    level0 = [(f"NULLIF(trim(c{index[c.name]}), '')" if c.name in index
+               else "NULL::VARCHAR") + f" AS {rid[c.name]}" for c in kind.cols]
+    # Values past the header (empty trailing ones are fine). A filled last spare column
+    # means at least OVERFLOW more values (only the lenient re-read keeps '' there).
+    spare = spare_columns(path, scan, prof.delimiter, prof.quote, prof.header)
+    over = ", ".join(f"NULLIF(c{i}, '')" for i in range(width, width + spare))
+    level0.append(f"concat_ws({_lit(prof.delimiter)}, {over}) AS _surplus")
+    level0.append(f"c{width + spare - 1} IS NOT NULL AS _filled")
+    mapped = set(index.values())
+    extra = [(names[i], f"NULLIF(c{i}, '')") for i in range(width)
+             if i not in mapped and names[i]]
+    level0.append(("json_object(" + ", ".join(f"{_lit(n)}, {c}" for n, c in extra) + ")")
+                  if extra else "NULL::JSON")
+    level0[-1] += " AS extra"
+    keep = [*rid.values(), "_surplus", "_filled", "extra"]
+    # Level 1: parses (dates, numbers); level 2: typed values `_vK`.
+    level1 = list(keep)
+    pre = {}
+    for c in kind.cols:
+        sql = _pretyped(kind, prof, c.name, rid[c.name])
+        if sql is not None:
+            pre[c.name] = pid[c.name]
+            level1.append(f"{sql} AS {pid[c.name]}")
+    level2 = list(keep)
+    for c in kind.cols:
+        t = _typed(kind, prof, c.name, rid[c.name], pre.get(c.name))
+        if kind.name == "voters" and c.name == "residence_address":
+            parts = ", ".join(rid[p] for p in ADDRESS_PARTS)
+            t = f"coalesce({rid[c.name]}, NULLIF(concat_ws(' ', {parts}), ''))"
+        level2.append(f"{t} AS {vid[c.name]}")
 
-    def bad(cond: str, col: str, value: str, reason: str) -> str:
-        return (f"CASE WHEN {cond} THEN {{'col': {_lit(col)}, 'value': ({value})::VARCHAR, "
-                f"'reason': {_lit(reason)}}} END")
+    def bad(cond: str, col: str, value: str, reason: str) -> tuple[str, str]:
+        return cond, (f"CASE WHEN {cond} THEN {{'col': {_lit(col)}, 'value': "
+                      f"({value})::VARCHAR, 'reason': {_lit(reason)}}} END")
 
     checks = []
     for col in kind.cols:
         if col.name not in index:
             continue
-        src, r, t = srcname[col.name], raw[col.name], typed[col.name]
+        src, r, t = srcname[col.name], rid[col.name], vid[col.name]
         if col.value:
             checks.append(bad(f"{r} IS NULL", src, "NULL", "required value is empty"))
         if col.type not in ("text", "zip_raw", "upper", "defects"):
@@ -311,41 +380,30 @@ def _stage(ws: Workspace, kind: Kind, prof: Profile, path: Path, scan: FileScan,
             checks.append(bad(f"len(list_filter({t}, lambda x: x NOT IN ({okc}))) > 0", src, r,
                               "unknown defect code (use the reason codes of the data-formats "
                               "spec, separated by ;)"))
-    # Values past the header (empty trailing ones are fine). A filled last spare column
-    # means at least OVERFLOW more values (only the lenient re-read keeps '' there).
-    spare = spare_columns(path, scan, prof.delimiter, prof.quote, prof.header)
-    over = ", ".join(f"NULLIF(c{i}, '')" for i in range(width, width + spare))
-    surplus = f"concat_ws({_lit(prof.delimiter)}, {over})"
-    filled = f"c{width + spare - 1} IS NOT NULL"
-    checks.append(bad(f"NOT ({filled}) AND {surplus} <> ''", "(row)", surplus,
+    checks.append(bad("NOT (_filled) AND _surplus <> ''", "(row)", "_surplus",
                       f"row has more values than the header's {width} columns"))
-    checks.append(bad(filled, "(row)", surplus,
+    checks.append(bad("_filled", "(row)", "_surplus",
                       f"row has {width + spare} values or more, the header {width} columns "
                       f"(values past the {width + spare}th were not read)"))
     if kind.name == "voters":
-        parts = ", ".join(raw[p] for p in ADDRESS_PARTS)
-        typed["residence_address"] = (f"coalesce({raw['residence_address']}, "
-                                      f"NULLIF(concat_ws(' ', {parts}), ''))")
-        checks.append(bad(f"{typed['residence_address']} IS NULL", "residence_address", "NULL",
+        checks.append(bad(f"{vid['residence_address']} IS NULL", "residence_address", "NULL",
                           "no residence address (neither a one-line address nor house "
                           "number and street name)"))
     if kind.name == "sections":
-        checks.append(bad(f"{typed['circulated_to']} < {typed['circulated_from']}",
-                          srcname["circulated_to"], raw["circulated_to"],
+        checks.append(bad(f"{vid['circulated_to']} < {vid['circulated_from']}",
+                          srcname["circulated_to"], rid["circulated_to"],
                           "circulation ends before it begins (circulated_from)"))
-    sel = [f"{typed[c.name]} AS {_q(c.name)}" for c in kind.cols]
+    sel = [f"{vid[c.name]} AS {_q(c.name)}" for c in kind.cols]
     if kind.name == "signatures":
-        sel.append(f"upper({raw['section_id']}) || ':' || ({typed['page']})::VARCHAR || ':' "
-                   f"|| ({typed['line']})::VARCHAR AS line_id")
-    mapped = set(index.values())
-    extra = [(names[i], f"NULLIF(c{i}, '')") for i in range(width)
-             if i not in mapped and names[i]]
-    sel.append(("json_object(" + ", ".join(f"{_lit(n)}, {c}" for n, c in extra) + ")")
-               if extra else "NULL::JSON")
-    sel[-1] += " AS extra"
-    sel.append(f"list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL) AS _bad")
+        sel.append(f"upper({rid['section_id']}) || ':' || ({vid['page']})::VARCHAR || ':' "
+                   f"|| ({vid['line']})::VARCHAR AS line_id")
+    sel.append("extra")
+    # A row is bad when any check holds (a NULL condition is no problem, as in CASE WHEN).
+    anybad = " OR ".join(f"coalesce({cond}, FALSE)" for cond, _ in checks)
+    sel.append(f"CASE WHEN {anybad} THEN list_filter([{', '.join(e for _, e in checks)}], "
+               "lambda x: x IS NOT NULL) ELSE [] END AS _bad")
     loaded = load(con, path, scan, width, prof.delimiter, prof.quote, ", ".join(sel),
-                  spare=spare)
+                  spare=spare, inner=(", ".join(level0), ", ".join(level1), ", ".join(level2)))
     if loaded.lenient:
         warnings.append(
             f"{path.name}: some rows have {width + spare} values or more (the header has "
@@ -428,8 +486,6 @@ def _commit(ws: Workspace, kind: Kind, names: list[str], index: dict[str, int],
         f"INSERT INTO {kind.table} ({', '.join(_q(t) for t in target)}) "
         f"SELECT {', '.join(values)} FROM _tv WHERE len(_bad) = 0 AND rn NOT IN "
         "(SELECT rn FROM _problems)")  # _t is in file order; DuckDB keeps insertion order
-    if kind.name == "voters":
-        con.execute(f"CREATE INDEX {VOTER_INDEX} ON voters (voter_id)")
     warnings.extend(_warnings(ws, kind))
     return _report(ws, kind, read, import_id, path, scan, prof, replace), replaced_rows
 
