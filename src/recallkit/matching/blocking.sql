@@ -43,12 +43,21 @@ FROM {S} s JOIN {V} v
 -- 4. surname token + first-name root anywhere in the county, only for entries nobody of
 --    that surname was found for at the written address (movers, wrong or no address).
 CREATE OR REPLACE TEMP TABLE rk_found_here AS
-SELECT DISTINCT p.id FROM rk_pairs p
-JOIN {S} s ON s.id = p.id AND s.orient = p.orient
-JOIN {V} v ON v.voter_id = p.voter_id
-WHERE s.house = v.house AND len(list_intersect(s.last_toks, v.last_toks)) > 0
+WITH h AS MATERIALIZED (
+    -- the pairs at the written house number first, joined on narrow columns only: the
+    -- name lists are then fetched for a fraction of the pairs
+    SELECT p.id, p.orient, p.voter_id
+    FROM rk_pairs p
+    JOIN (SELECT voter_id, house FROM {V}) v ON v.voter_id = p.voter_id
+    JOIN (SELECT id, orient, house FROM {S}) s ON s.id = p.id AND s.orient = p.orient
+    WHERE s.house = v.house
+)
+SELECT DISTINCT h.id FROM h
+JOIN {S} s ON s.id = h.id AND s.orient = h.orient
+JOIN {V} v ON v.voter_id = h.voter_id
+WHERE list_has_any(s.last_toks, v.last_toks)
   -- a housemate with another first name (the household rule) does not count as found
-  AND (len(list_intersect(s.roots, v.roots)) > 0
+  AND (list_has_any(s.roots, v.roots)
        OR jaro_winkler_similarity(s.first, v.first) >= 0.9);
 
 -- Entries that could not be searched county-wide because their name is too common:
