@@ -60,8 +60,9 @@ CREATE OR REPLACE TEMP MACRO rk_unreadable(s) AS
 CREATE OR REPLACE TEMP MACRO rk_addr_clean_u(u) AS
     CASE WHEN regexp_full_match(u, '[A-Z0-9/#]+( [A-Z0-9/#]+)*') THEN u
          ELSE trim(regexp_replace(regexp_replace(
-             regexp_replace(regexp_replace(u, '[''`\.,]', '', 'g'), '[^A-Z0-9/#\- ]', ' ', 'g'),
-             '([A-Z])-|-([A-Z])', '\1 \2', 'g'), '\s+', ' ', 'g')) END;
+             regexp_replace(regexp_replace(regexp_replace(u, '[''`\.,]', '', 'g'),
+                 '[^A-Z0-9/#\- ]', ' ', 'g'), '([A-Z])-', '\1 ', 'g'),
+             '-([A-Z])', ' \1', 'g'), '\s+', ' ', 'g')) END;
 
 CREATE OR REPLACE TEMP MACRO rk_addr_clean(a) AS
     rk_addr_clean_u(upper(strip_accents(coalesce(a, ''))));
