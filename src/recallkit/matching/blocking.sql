@@ -130,6 +130,74 @@ FROM (SELECT s.id, s.orient, v.voter_id FROM rk_skey_fuzzy s
       SELECT s.id, s.orient, v.voter_id FROM rk_skey_fuzzy s
       JOIN rk_vkey_fuzzy v USING (tok, f2)) p;
 
+-- 8. lines still without a namesake after pass 6: one letter off in either name (a
+--    letter dropped, added, changed, or two swapped: LRARY BURNS, MANUEL MOFALES), with
+--    the other name agreeing, county-wide. Two names are one edit apart when deleting
+--    (at most) one letter from each makes them equal, so each side's names are expanded
+--    to their one-deletion variants and joined on those — for the distinct names only.
+--    Keys shared by more than {FUZZY_CAP} voters are not searched.
+CREATE OR REPLACE TEMP MACRO rk_del1(x) AS
+    list_append(list_transform(range(1, length(x) + 1), lambda i: x[1:i - 1] || x[i + 1:]), x);
+
+CREATE OR REPLACE TEMP TABLE rk_l8 AS
+SELECT id, orient, first, last_key, roots, last_toks FROM {S}
+WHERE id IN (SELECT id FROM rk_lonely)
+  AND id NOT IN (SELECT id FROM rk_pairs WHERE pass = 6)
+  AND first IS NOT NULL AND last_key IS NOT NULL;
+
+-- surnames: the voter file's surnames one edit from a lonely line's surname
+CREATE OR REPLACE TEMP TABLE rk_k8_last AS
+WITH e AS (
+    SELECT id, orient, roots, unnest(rk_del1(last_key)) AS var FROM rk_l8
+    WHERE length(last_key) >= 4
+), vv AS (
+    SELECT last_key, unnest(rk_del1(last_key)) AS var
+    FROM (SELECT DISTINCT last_key FROM {V} WHERE length(last_key) >= 4)
+), m AS (
+    SELECT DISTINCT e.id, e.orient, e.roots, vv.last_key
+    FROM e JOIN vv ON vv.var = e.var
+)
+SELECT DISTINCT id, orient, last_key, unnest(roots) AS root FROM m;
+
+-- first names: the voter file's first names one edit from a lonely line's first name
+CREATE OR REPLACE TEMP TABLE rk_k8_first AS
+WITH e AS (
+    SELECT id, orient, last_toks, unnest(rk_del1(first)) AS var FROM rk_l8
+    WHERE length(first) >= 4
+), vv AS (
+    SELECT first, unnest(rk_del1(first)) AS var
+    FROM (SELECT DISTINCT first FROM {V} WHERE length(first) >= 4)
+), m AS (
+    SELECT DISTINCT e.id, e.orient, e.last_toks, vv.first
+    FROM e JOIN vv ON vv.var = e.var
+)
+SELECT DISTINCT id, orient, unnest(last_toks) AS tok, first AS root FROM m;
+
+-- how many voters bear each such near name
+CREATE OR REPLACE TEMP TABLE rk_n8 AS
+SELECT k.id, k.orient, k.last_key, k.root, count(v.voter_id) AS n
+FROM rk_k8_last k JOIN {V} v ON v.last_key = k.last_key AND v.first = k.root
+GROUP BY ALL
+UNION ALL
+SELECT k.id, k.orient, k.tok, k.root, any_value(n.n)
+FROM rk_k8_first k JOIN rk_vkey_n n USING (tok, root)
+GROUP BY ALL;
+
+-- A near name borne by too many voters to search: "nobody found" is no evidence either.
+INSERT INTO rk_unsearched
+SELECT DISTINCT id FROM rk_n8 WHERE n > {FUZZY_CAP};
+
+INSERT INTO rk_pairs
+SELECT DISTINCT p.id, p.orient, p.voter_id, 8
+FROM (SELECT k.id, k.orient, v.voter_id FROM rk_k8_last k
+      JOIN {V} v ON v.last_key = k.last_key AND v.first = k.root
+      WHERE (k.id, k.orient, k.last_key, k.root) IN
+            (SELECT (id, orient, last_key, root) FROM rk_n8 WHERE n <= {FUZZY_CAP})
+      UNION ALL
+      SELECT k.id, k.orient, v.voter_id FROM rk_k8_first k
+      JOIN rk_vkey v USING (tok, root)
+      WHERE (k.tok, k.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {FUZZY_CAP})) p;
+
 -- 7. house number + ZIP + first initial: a misspelt street at the right address
 --    (SANTA OSA PL for SANTA ROSA PL), for lines nobody was found for at the address.
 INSERT INTO rk_pairs

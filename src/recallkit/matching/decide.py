@@ -100,7 +100,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
             SELECT id, list_transform(list_sort(list(struct_pack(k := rnk, v := struct_pack(
                         voter_id := voter_id, rank := rnk, score := round(score, 3),
                         excluded := excluded_why, orient := orient,
-                        passes := list_filter(range(1, 8), lambda b: (passes >> b) & 1 = 1),
+                        passes := list_filter(range(1, 9), lambda b: (passes >> b) & 1 = 1),
                         first := first, last := last, mid := mid, house := house,
                         street := street, loc := loc, unit := unit, hist := hist,
                         first_jw := first_jw, last_jw := last_jw, street_jw := street_jw,
