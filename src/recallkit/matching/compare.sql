@@ -59,10 +59,18 @@ WITH d AS (
     SELECT id, orient, voter_id, passes,
     CASE WHEN s_first IS NULL OR v_first IS NULL THEN -1
          WHEN s_first = v_first THEN 4
+         -- a nickname of the voter's name or the reverse (BOB for ROBERT), a given name
+         -- of the voter (a middle name used as first name), or two short forms of one
+         -- name that start alike (BOBBY for BOB)
          WHEN length(s_first) > 1 AND (list_contains(v_given, s_first)
-              OR list_has_any(s_roots, v_roots)) THEN 3
+              OR list_contains(s_roots, v_first) OR list_contains(v_roots, s_first)
+              OR (list_has_any(s_roots, v_roots) AND left(s_first, 1) = left(v_first, 1)))
+              THEN 3
          WHEN length(s_first) > 2 AND first_jw >= 0.90 THEN 2
          WHEN length(s_first) = 1 AND s_first = left(v_first, 1) THEN 1
+         -- two short forms of one long name that do not start alike (ROSE and LINDA, both
+         -- for ROSALINDA; PEGGY and MAGGIE, both for MARGARET) are usually two people
+         WHEN length(s_first) > 1 AND list_has_any(s_roots, v_roots) THEN 1
          WHEN length(s_first) > 2 AND first_jw >= 0.80 THEN 1
          ELSE 0 END AS first,
     CASE WHEN (len(s_last) = 0 AND s_key IS NULL) OR v_key IS NULL THEN -1
