@@ -1,5 +1,6 @@
 """Lines whose determination is certain while the signer's record is not (two records of
-one person), the lines that must not be settled that way, and the written middle name."""
+one person), the lines that must not be settled that way, and names written differently
+from the voter file: a middle name in full, a letter off, two short forms of one name."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import json
 from datetime import date
 
 import pytest
-from test_verification_engine import VOTERS, build
 
 from recallkit.verification import stages
+from test_verification_engine import VOTERS, build
 
 LA = "Los Angeles"
 
@@ -32,6 +33,9 @@ EXTRA = [
     _voter("S2", "TEODORO", None, "QUINTANILLA", "48 ARGYLE AVE", "90028"),
     _voter("M1", "KENNETH", "DANIEL", "AGARWAL", "4019 E 44TH ST", "91010"),
     _voter("D1", "PERPETUA", None, "HOLLINGSWORTH", "310 VISTA DEL MAR", "90293"),
+    _voter("N1", "OKWUDILI", None, "NWACHUKWU", "77 LARCHMONT BLVD", "90004"),
+    _voter("W1", "LINDA", None, "PAPENFUSS", "9397 VENTURA ST", "90094"),
+    _voter("B1", "BOB", None, "STRZELECKI", "15 CORONADO ST", "90026"),
 ]
 
 LINES = [
@@ -45,6 +49,12 @@ LINES = [
     ("2:1:1", "P Hollingsworth", "310 Vista del Mar", "Los Angeles", "90293", True, None),
     ("1:1:6", "Perpetua Hollingsworth", "310 Vista del Mar", "Los Angeles", "90293", True,
      None),
+    # a mover whose surname is written one letter off, at an address not in the file
+    ("1:1:7", "Okwudili Nwavhukwu", "5 Nowhere Pl", "Los Angeles", "90012", True, None),
+    # ROSE and LINDA are both short for ROSALINDA: at one address, two people
+    ("1:1:8", "Rose Papenfuss", "9397 Ventura St", "Los Angeles", "90094", True, None),
+    # BOBBY and BOB are both short for ROBERT and start alike: one person
+    ("1:1:9", "Bobby Strzelecki", "15 Coronado St", "Los Angeles", "90026", True, None),
 ]
 
 
@@ -97,3 +107,24 @@ def test_middle_name_written_in_full_is_not_part_of_the_surname(verified):
 def test_line_waits_for_an_earlier_queued_line_of_the_same_voter(verified):
     assert _queued(verified, "2:1:1")  # an initial never settles an identity alone
     assert _det(verified, "1:1:6") is None and _queued(verified, "1:1:6")
+
+
+def _levels(ws, line_id: str, voter_id: str) -> dict | None:
+    row = ws.con.execute("SELECT components FROM match_candidates WHERE line_id = ? AND "
+                         "voter_id = ?", [line_id, voter_id]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def test_name_one_letter_off_is_still_searched_county_wide(verified):
+    c = _levels(verified, "1:1:7", "N1")
+    assert c is not None and 8 in c["passes"] and c["first"] == 4 and c["last"] >= 1
+    det = _det(verified, "1:1:7")
+    assert det is None or det[1] != "NOT_REGISTERED"  # never "nobody" with N1 in sight
+
+
+def test_two_short_forms_of_one_name(verified):
+    assert _levels(verified, "1:1:8", "W1")["first"] == 1  # ROSE / LINDA: loose only
+    det = _det(verified, "1:1:8")
+    assert det is None or det[0] == "invalid"  # never accepted as LINDA
+    assert _levels(verified, "1:1:9", "B1")["first"] == 3  # BOBBY / BOB
+    assert _det(verified, "1:1:9")[:3] == ("valid", None, "B1")
