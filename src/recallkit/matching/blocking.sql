@@ -64,13 +64,13 @@ WHERE list_has_any(s.last_toks, v.last_toks)
 -- "nobody found" is not evidence for them, so they go to a person (decide.py).
 CREATE OR REPLACE TEMP TABLE rk_unsearched AS
 SELECT DISTINCT s.id FROM rk_skey s
-WHERE s.id NOT IN (SELECT id FROM rk_found_here)
+WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.id = s.id)
   AND (s.tok, s.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n > {WIDE_CAP});
 
 INSERT INTO rk_pairs
 SELECT DISTINCT s.id, s.orient, v.voter_id, 4
 FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
-WHERE s.id NOT IN (SELECT id FROM rk_found_here);
+WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.id = s.id);
 
 -- 6. lines still without a namesake anywhere: a typo in one of the two names of a mover
 --    (SANRA RICHEY, FRANCISCO CASTILO) — surname sound + first-name root, or surname
@@ -78,8 +78,8 @@ WHERE s.id NOT IN (SELECT id FROM rk_found_here);
 --    a line would be decided NOT_REGISTERED with nobody looked at.
 CREATE OR REPLACE TEMP TABLE rk_lonely AS
 SELECT DISTINCT id FROM {S}
-WHERE id NOT IN (SELECT id FROM rk_pairs WHERE pass IN (1, 4))
-  AND id NOT IN (SELECT id FROM rk_found_here);
+EXCEPT SELECT id FROM rk_pairs WHERE pass IN (1, 4)
+EXCEPT SELECT id FROM rk_found_here;
 
 -- the lonely lines' keys, and those of them shared by at most {FUZZY_CAP} voters
 CREATE OR REPLACE TEMP TABLE rk_skey_fuzzy AS
@@ -140,9 +140,9 @@ CREATE OR REPLACE TEMP MACRO rk_del1(x) AS
     list_append(list_transform(range(1, length(x) + 1), lambda i: x[1:i - 1] || x[i + 1:]), x);
 
 CREATE OR REPLACE TEMP TABLE rk_l8 AS
-SELECT id, orient, first, last_key, roots, last_toks FROM {S}
+SELECT id, orient, first, last_key, roots, last_toks FROM {S} s
 WHERE id IN (SELECT id FROM rk_lonely)
-  AND id NOT IN (SELECT id FROM rk_pairs WHERE pass = 6)
+  AND NOT EXISTS (SELECT 1 FROM rk_pairs p WHERE p.id = s.id AND p.pass = 6)
   AND first IS NOT NULL AND last_key IS NOT NULL;
 
 -- surnames: the voter file's surnames one edit from a lonely line's surname
@@ -204,7 +204,7 @@ INSERT INTO rk_pairs
 SELECT s.id, s.orient, v.voter_id, 7
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.zip = v.zip
     AND left(s.first, 1) = left(v.first, 1)
-WHERE s.orient = 0 AND s.id NOT IN (SELECT id FROM rk_found_here)
+WHERE s.orient = 0 AND NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.id = s.id)
   AND s.street_key IS DISTINCT FROM v.street_key;
 
 CREATE OR REPLACE TEMP TABLE rk_cand AS
