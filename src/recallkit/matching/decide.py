@@ -40,10 +40,11 @@ MIN_AUTO_FIRST = 2
 def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float | None,
            n_voters: int, epsilon: float = DEFAULT_EPSILON, entries: str = "rk_s",
            out: str = "rk_match", unsearched: str = "rk_unsearched",
-           elig: str = "rk_scored") -> float:
-    """rk_match(id, voter_id, score, p_best, p_none, status, candidates, top, p_top,
-    doubtful), and
-    `elig`: every scored candidate with its exclusion (household rule …) and rank.
+           elig: str = "rk_scored", top: str = "rk_top") -> float:
+    """rk_match(id, voter_id, score, p_best, p_none, status, candidates, doubtful, ...),
+    `top` (rk_top: each line's TOP_K best candidates, one row each, with posterior p and
+    evidence c) and `elig`: every scored candidate with its exclusion (household rule …)
+    and rank.
 
     The prior odds scale every candidate of a line alike, so the per-line sums
     Σ 2^score are computed once (rk_dec_agg); re-estimating the registered share
@@ -53,18 +54,19 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     rule = (f"(first = 0 OR suffix_conflict OR (last = 0 AND first <= 1) "
             f"OR (first IN (1, 2) AND {here} AND exact_here))")
     # One pass over the candidates, partitioned by entry: the exclusions need a window
-    # (exact_here), the ranks and the best score another over the same partition, and
-    # everything per entry is then one GROUP BY. `elig` is a view for readers that want
-    # every candidate; nothing in the engine reads it.
+    # (exact_here), the ranks and the best score another over the same partition; then
+    # one GROUP BY per entry, and the top candidates kept as rows (a list of structs built
+    # by an aggregate cost more than everything else here).
     con.execute(f"""
-        CREATE OR REPLACE TEMP VIEW {elig} AS
+        CREATE OR REPLACE TEMP TABLE {elig} AS
         SELECT * EXCLUDE (exact_here),
             {rule} AS excluded,
             CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
                  WHEN first = 0 THEN 'first_name_differs'
                  WHEN suffix_conflict THEN 'suffix_conflict'
                  WHEN last = 0 AND first <= 1 THEN 'name_differs'
-                 WHEN exact_here AND first IN (1, 2) THEN 'housemate_exact_name' END
+                 WHEN exact_here AND first IN (1, 2) AND {here} THEN 'housemate_exact_name'
+                 END
                 AS excluded_why,
             row_number() OVER (PARTITION BY id ORDER BY {rule}, score DESC, voter_id) AS rnk,
             max(score) FILTER (WHERE NOT {rule}) OVER (PARTITION BY id) AS best
@@ -77,7 +79,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_dec_agg AS
-        WITH e AS MATERIALIZED (SELECT * FROM {elig}), g AS (
+        WITH g AS (
             SELECT id,
                    -- Σ 2^score over the eligible candidates, scaled by the best one
                    -- (kept in range whatever the scores)
@@ -93,29 +95,14 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
                    any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
                    any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level
-            FROM e GROUP BY id
-        ), t AS (
-            -- the top candidates with their evidence, in rank order (sorting the list
-            -- after aggregating is much cheaper than an ordered aggregate here)
-            SELECT id, list_transform(list_sort(list(struct_pack(k := rnk, v := struct_pack(
-                        voter_id := voter_id, rank := rnk, score := round(score, 3),
-                        excluded := excluded_why, orient := orient,
-                        passes := list_filter(range(1, 9), lambda b: (passes >> b) & 1 = 1),
-                        first := first, last := last, mid := mid, house := house,
-                        street := street, loc := loc, unit := unit, hist := hist,
-                        first_jw := first_jw, last_jw := last_jw, street_jw := street_jw,
-                        w_first := round(w_first, 3), w_last := round(w_last, 3),
-                        w_mid := round(w_mid, 3), w_house := round(w_house, 3),
-                        w_street := round(w_street, 3), w_loc := round(w_loc, 3),
-                        w_unit := round(w_unit, 3))))), lambda x: x.v) AS top
-            FROM e WHERE rnk <= {TOP_K} GROUP BY id
+            FROM {elig} GROUP BY id
         )
         SELECT e.id, g.voter_id, g.score, g.best, g.rel_sum,
                coalesce(g.candidates, 0) AS candidates, coalesce(g.excluded, 0) AS excluded,
-               coalesce(g.doubtful, FALSE) AS doubtful, g.first_level, t.top,
+               coalesce(g.doubtful, FALSE) AS doubtful, g.first_level,
                u.id IS NOT NULL AS unsearched
         FROM (SELECT DISTINCT id FROM {entries}) e
-        LEFT JOIN g USING (id) LEFT JOIN t USING (id)
+        LEFT JOIN g USING (id)
         LEFT JOIN (SELECT DISTINCT id FROM {unsearched}) u USING (id)
     """)
     share = DEFAULT_REGISTERED_SHARE if registered_share is None else registered_share
@@ -128,18 +115,34 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         WITH p AS (
             SELECT *, {p_best} AS p_best, {p_none} AS p_none FROM rk_dec_agg
         )
-        SELECT id, voter_id, score, p_best, p_none, candidates, excluded, top,
-               -- each listed candidate's own posterior (NULL for an excluded one): the
-               -- reasons step adds up the candidates that lead to the same outcome
-               list_transform(top, lambda t: CASE WHEN t.excluded IS NULL THEN
-                   pow(2.0, least(t.score + {lpo!r}, 1000.0)) * p_none END) AS p_top,
-               doubtful,
+        SELECT id, voter_id, score, p_best, p_none, candidates, excluded, doubtful,
                CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
                          AND first_level >= {MIN_AUTO_FIRST} THEN 'match'
                     WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
                          THEN 'none'
                     ELSE 'review' END AS status
         FROM p
+    """)
+    # The top candidates of every line, one row each, with their evidence and their own
+    # posterior (NULL for an excluded one): the reasons step adds up the candidates that
+    # lead to the same outcome, and the run stores them for reviewers and auditors.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {top} AS
+        SELECT e.id, e.rnk AS rank, e.voter_id,
+               CASE WHEN NOT e.excluded THEN
+                   pow(2.0, least(round(e.score, 3) + {lpo!r}, 1000.0)) * m.p_none END AS p,
+               struct_pack(voter_id := e.voter_id, rank := e.rnk, score := round(e.score, 3),
+                    excluded := e.excluded_why, orient := e.orient,
+                    passes := list_filter(range(1, 9), lambda b: (e.passes >> b) & 1 = 1),
+                    first := e.first, last := e.last, mid := e.mid, house := e.house,
+                    street := e.street, loc := e.loc, unit := e.unit, hist := e.hist,
+                    first_jw := e.first_jw, last_jw := e.last_jw, street_jw := e.street_jw,
+                    w_first := round(e.w_first, 3), w_last := round(e.w_last, 3),
+                    w_mid := round(e.w_mid, 3), w_house := round(e.w_house, 3),
+                    w_street := round(e.w_street, 3), w_loc := round(e.w_loc, 3),
+                    w_unit := round(e.w_unit, 3)) AS c
+        FROM {elig} e JOIN {out} m USING (id)
+        WHERE e.rnk <= {TOP_K}
     """)
     return share
 

@@ -46,7 +46,7 @@ def _exec_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
 
 # What examine reads after the withdrawals are matched (rk_v and rk_vh are reused, not
 # rebuilt, by that match).
-_KEPT = ("rk_s", "rk_match")
+_KEPT = ("rk_s", "rk_match", "rk_top")
 
 
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -176,14 +176,11 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
                 [run_id, mode, json.dumps({**run.params, "timings": run.timings,
                                            "pairs": run.pairs}),
                  started, now(), n])
-    # The candidates come from rk_match, unnested in the select list: a lateral
-    # `FROM rk_det d, unnest(d.top)` is a dependent join, 100x slower.
     con.execute(f"""
         INSERT INTO match_candidates
-        SELECT {run_id}, id, c.voter_id, c.rank, c.score, to_json(c)
-        FROM (SELECT id, unnest(top) AS c FROM rk_match
-              WHERE id IN (SELECT line_id FROM rk_det))
-        WHERE c.voter_id IS NOT NULL
+        SELECT {run_id}, id, voter_id, rank, c.score, to_json(c)
+        FROM rk_top
+        WHERE voter_id IS NOT NULL AND id IN (SELECT line_id FROM rk_det)
     """)
     ts = now()
     con.execute(f"""
@@ -199,10 +196,16 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
                        withdrawal_received := d.withdrawal_received,
                        signature := struct_pack(similarity := round(d.sig_similarity, 4),
                                                 state := d.sig_state),
-                       top := m.top[1:3])),
+                       top := t.top)),
                cur.determination_id, ?, ?
         FROM rk_det d
-        LEFT JOIN rk_match m ON m.id = d.line_id
+        -- the three best candidates as evidence, in rank order
+        LEFT JOIN (SELECT id, list_transform(list_sort(list(struct_pack(k := rank, v := c))),
+                                             lambda x: x.v) AS top
+                   FROM rk_top
+                   WHERE rank <= 3
+                     AND id IN (SELECT line_id FROM rk_det WHERE route = 'auto')
+                   GROUP BY id) t ON t.id = d.line_id
         LEFT JOIN current_determinations cur ON cur.line_id = d.line_id
         WHERE d.route = 'auto'
     """, [ts, mode])

@@ -1,10 +1,10 @@
 -- Reasons for every examined line, in the precedence of data-formats.md.
--- Inputs: rk_lines(line_id), rk_match (identity decision per line, with its listed
--- candidates and their posteriors), rk_s (normalized entries), rk_vh (normalized voter
+-- Inputs: rk_lines(line_id), rk_match (identity decision per line), rk_top (its listed
+-- candidates with their posteriors), rk_s (normalized entries), rk_vh (normalized voter
 -- history), rk_wd (withdrawn voters with dates), rk_sig (signature similarity per
 -- matched line; {SIG_THRESHOLD} chosen from its distribution), {EPSILON} (the run's ε).
--- rk_det carries no candidate list (a wide value, slow to carry through the joins):
--- write_results reads the candidates from rk_match.
+-- rk_det carries no candidates (wide values, slow to carry through the joins):
+-- write_results reads them from rk_top.
 CREATE OR REPLACE TEMP TABLE rk_det AS
 WITH p AS (
     SELECT format_approved, circulation_deadline,
@@ -34,10 +34,11 @@ WITH p AS (
     LEFT JOIN rk_sig sg ON sg.line_id = s.line_id
 ), c0 AS (
     -- every listed candidate that was not excluded, with its posterior
-    SELECT line_id, c.voter_id, c.rank, c.first, c.last, c.house, c.street, c.loc, pc
-    FROM (SELECT id AS line_id, unnest(top) AS c, unnest(p_top) AS pc FROM rk_match
-          WHERE top IS NOT NULL AND id IN (SELECT line_id FROM rk_lines))
-    WHERE c.excluded IS NULL AND c.voter_id IS NOT NULL
+    SELECT id AS line_id, voter_id, rank, c.first, c.last, c.house, c.street, c.loc,
+           p AS pc
+    FROM rk_top
+    WHERE c.excluded IS NULL AND voter_id IS NOT NULL
+      AND id IN (SELECT line_id FROM rk_lines)
 ), mv AS (
     -- 2 CCR 20931: a voter who moved during circulation may sign at the address he or
     -- she was registered at when signing.
