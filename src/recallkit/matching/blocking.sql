@@ -23,11 +23,10 @@ SELECT s.id, s.orient, v.voter_id, 2
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0
   AND (left(s.first, 1) = left(v.first, 1) OR s.last_ph = v.last_ph
-       OR len(list_intersect(s.roots, v.roots)) > 0
-       OR len(list_intersect(s.last_toks, v.last_toks)) > 0
+       OR jaro_winkler_similarity(s.first, v.first) >= 0.8
+       OR list_has_any(s.roots, v.roots) OR list_has_any(s.last_toks, v.last_toks)
        OR list_contains(v.last_toks, s.first) OR list_contains(s.last_toks, v.first)
-       OR list_contains(v.given, s.first)
-       OR jaro_winkler_similarity(s.first, v.first) >= 0.8)
+       OR list_contains(v.given, s.first))
 UNION ALL
 -- 2b. house number + street key of an earlier address of the voter (voter_history):
 --     movers who write the address they left
