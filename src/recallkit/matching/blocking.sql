@@ -144,33 +144,31 @@ WHERE id IN (SELECT id FROM rk_lonely)
   AND NOT EXISTS (SELECT 1 FROM rk_pairs p WHERE p.id = s.id AND p.pass = 6)
   AND first IS NOT NULL AND last_key IS NOT NULL;
 
--- surnames: the voter file's surnames one edit from a lonely line's surname
-CREATE OR REPLACE TEMP TABLE rk_k8_last AS
+-- the voter file's surnames and first names one edit from a lonely line's
+CREATE OR REPLACE TEMP TABLE rk_near8 AS
 WITH e AS (
-    SELECT id, orient, roots, unnest(rk_del1(last_key)) AS var FROM rk_l8
+    SELECT id, orient, 'last' AS kind, unnest(rk_del1(last_key)) AS var FROM rk_l8
     WHERE length(last_key) >= 4
+    UNION ALL
+    SELECT id, orient, 'first', unnest(rk_del1(first)) FROM rk_l8 WHERE length(first) >= 4
 ), vv AS (
-    SELECT last_key, unnest(rk_del1(last_key)) AS var
-    FROM (SELECT DISTINCT last_key FROM {V} WHERE length(last_key) >= 4)
-), m AS (
-    SELECT DISTINCT e.id, e.orient, e.roots, vv.last_key
-    FROM e JOIN vv ON vv.var = e.var
+    SELECT 'last' AS kind, name, unnest(rk_del1(name)) AS var
+    FROM (SELECT DISTINCT last_key AS name FROM {V} WHERE length(last_key) >= 4)
+    UNION ALL
+    SELECT 'first', name, unnest(rk_del1(name))
+    FROM (SELECT DISTINCT first AS name FROM {V} WHERE length(first) >= 4)
 )
-SELECT DISTINCT id, orient, last_key, unnest(roots) AS root FROM m;
+SELECT DISTINCT e.id, e.orient, e.kind, vv.name FROM e JOIN vv USING (kind, var);
 
--- first names: the voter file's first names one edit from a lonely line's first name
+-- keys: a near surname with the line's first-name roots, or a near first name with the
+-- line's surname tokens
+CREATE OR REPLACE TEMP TABLE rk_k8_last AS
+SELECT DISTINCT n.id, n.orient, n.name AS last_key, unnest(l.roots) AS root
+FROM rk_near8 n JOIN rk_l8 l USING (id, orient) WHERE n.kind = 'last';
+
 CREATE OR REPLACE TEMP TABLE rk_k8_first AS
-WITH e AS (
-    SELECT id, orient, last_toks, unnest(rk_del1(first)) AS var FROM rk_l8
-    WHERE length(first) >= 4
-), vv AS (
-    SELECT first, unnest(rk_del1(first)) AS var
-    FROM (SELECT DISTINCT first FROM {V} WHERE length(first) >= 4)
-), m AS (
-    SELECT DISTINCT e.id, e.orient, e.last_toks, vv.first
-    FROM e JOIN vv ON vv.var = e.var
-)
-SELECT DISTINCT id, orient, unnest(last_toks) AS tok, first AS root FROM m;
+SELECT DISTINCT n.id, n.orient, unnest(l.last_toks) AS tok, n.name AS root
+FROM rk_near8 n JOIN rk_l8 l USING (id, orient) WHERE n.kind = 'first';
 
 -- how many voters bear each such near name
 CREATE OR REPLACE TEMP TABLE rk_n8 AS
