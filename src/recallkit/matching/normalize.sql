@@ -67,14 +67,18 @@ CREATE OR REPLACE TEMP MACRO rk_addr_clean_u(u) AS
 CREATE OR REPLACE TEMP MACRO rk_addr_clean(a) AS
     rk_addr_clean_u(upper(strip_accents(coalesce(a, ''))));
 
+-- A designator is followed by a space or # (APT B, STE 200, # 5) or directly by a digit
+-- (UNIT101): never by a letter, or the last word of a street written without its type
+-- would be read as a unit (NO+RMANDIE in 4403 S NORMANDIE, FL+ORENCE in W FLORENCE).
 CREATE OR REPLACE TEMP MACRO rk_unit_re() AS
-    '\s(?:APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|RM|ROOM|LOT|BLDG|TRLR|FL|FLOOR|NO|#)\s*#?\s*([A-Z0-9-]+)$';
+    '\s(?:APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|RM|ROOM|LOT|BLDG|TRLR|FL|FLOOR|NO|#)(?:[\s#]+([A-Z0-9-]+)|(\d[A-Z0-9-]*))$';
 
 -- The macros below take an address already passed through rk_addr_clean (ac) or with
 -- the unit cut off (nu); callers compute those once per row in a CTE, because a macro
 -- that repeats its argument would repeat the whole cleaning.
 CREATE OR REPLACE TEMP MACRO rk_addr_unit(ac) AS
     nullif(coalesce(nullif(regexp_extract(ac, rk_unit_re(), 1), ''),
+                    nullif(regexp_extract(ac, rk_unit_re(), 2), ''),
                     regexp_extract(ac, '#\s*([A-Z0-9-]+)$', 1)), '');
 
 CREATE OR REPLACE TEMP MACRO rk_addr_nounit(ac) AS
