@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw
 
 from recallkit.matching import signatures as sig
@@ -80,3 +81,11 @@ def test_compare_many_matches_single(tmp_path: Path) -> None:
     out = sig.compare_many([("a", str(line), [str(f)]), ("b", str(line), [])], workers=1)
     assert out["a"] == sig.compare_files(line, [f])
     assert out["b"] is None
+
+
+def test_like_threshold_only_for_a_tight_genuine_mode() -> None:
+    tight = [0.97 + 0.001 * (i % 10) for i in range(200)] + [0.40, 0.45]
+    assert sig.like_threshold(tight) == pytest.approx(0.9745, abs=0.001)  # the median
+    wide = [0.2 + 0.7 * i / 199 for i in range(200)]  # scans that separate writers poorly
+    assert sig.like_threshold(wide) is None
+    assert sig.like_threshold([0.99] * 10) is None  # too few to tell

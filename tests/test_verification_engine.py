@@ -299,3 +299,49 @@ def test_initial_alone_never_settles_identity(tmp_path):
         assert "1:1:1" in _current(ws)  # the nickname line is still decided alone
     finally:
         ws.close()
+
+
+def test_signature_like_the_one_on_file_settles_an_open_identity(tmp_path):
+    """Two namesakes elsewhere, a line at an address in neither record: the names cannot
+    tell who signed; a signature like one voter's on file does (the line is then that
+    voter's ADDRESS_MISMATCH), one like neither leaves it to a person."""
+    from recallkit.synth.images import draw_signature, hand_for
+
+    twins = [("MA", "MORTIMER", None, "GALLOWAY", None, "10 PINE ST", "LOS ANGELES", "90041",
+              "Los Angeles", date(2000, 1, 1), "active", None),
+             ("MZ", "MORTIMER", None, "GALLOWAY", None, "99 CEDAR ST", "LOS ANGELES", "90065",
+              "Los Angeles", date(2000, 1, 1), "active", None)]
+    lines = [("9:1:1", "Mortimer Galloway", "5 Nowhere Pl", "Los Angeles", "90012", True, None),
+             ("9:1:2", "Mortimer Galloway", "7 Elsewhere Pl", "Los Angeles", "90013", True,
+              None)]
+    ws = build(tmp_path, lines=lines, filler_lines=40, voters=VOTERS + twins)
+    con = ws.con
+    con.execute("INSERT INTO sections (section_id, county, pages, signature_lines, "
+                "declaration_signed, circulated_from, circulated_to, date_filed) VALUES "
+                "('9', 'Los Angeles', 1, 10, true, ?, ?, ?)", [FROM, TO, FILED])
+    img = tmp_path / "img"
+    img.mkdir()
+    signers = con.execute("SELECT s.line_id, v.voter_id, s.printed_name FROM signatures s "
+                          "JOIN voters v ON s.printed_name = v.first_name || ' ' || "
+                          "v.last_name AND s.residence_address = v.residence_address "
+                          "WHERE s.section_id = '8'").fetchall()
+    signers = [("9:1:1", "MA", "Mortimer Galloway"), ("9:1:2", "nobody", "Mortimer Galloway"),
+               *signers]
+    for k, (lid, vid, name) in enumerate(signers):
+        # the fillers' scans vary (tremor), so the line written by MA is among the likest
+        draw_signature(name, hand_for(vid), tremor=k).save(img / f"line{k}.png")
+        con.execute("UPDATE signatures SET signature_image = ? WHERE line_id = ?",
+                    [str(img / f"line{k}.png"), lid])
+    on_file = [(v, n) for _, v, n in signers if v != "nobody"] + [("MZ", "Mortimer Galloway")]
+    for vid, name in on_file:
+        draw_signature(name, hand_for(vid)).save(img / f"{vid}.png")
+        con.execute("UPDATE voters SET signature_image = ? WHERE voter_id = ?",
+                    [str(img / f"{vid}.png"), vid])
+    stages.verify(ws, "full", "test")
+    like = con.execute("SELECT params->>'$.signatures.like' FROM match_runs").fetchall()[0][0]
+    assert like is not None
+    row = con.execute("SELECT determination, reason, voter_id, evidence->>'$.settled_by' "
+                      "FROM current_determinations WHERE line_id = '9:1:1'").fetchall()
+    assert row == [("invalid", "ADDRESS_MISMATCH", "MA", "signature")]
+    assert "9:1:2" not in _current(ws)  # like neither: a person decides
+    ws.close()

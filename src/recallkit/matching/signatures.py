@@ -177,3 +177,18 @@ def threshold(scores: Sequence[float], floor: float = 0.35, k: float = 8.0) -> f
     med = float(np.median(x))
     mad = float(np.median(np.abs(x - med))) * 1.4826
     return float(min(med, max(floor, med - k * max(mad, 0.01))))
+
+
+def like_threshold(scores: Sequence[float], floor: float = 0.35, k: float = 8.0) -> float | None:
+    """The similarity at or above which a signature counts as the voter's own, or None.
+
+    Used only to settle an identity the names and addresses left open between one voter
+    and nobody — never to reject. It is the run's median similarity (half the genuine
+    pairs reach it), and only when the distribution shows a tight genuine mode: when the
+    review threshold (`threshold`) sits above its floor. Scans that separate writers
+    poorly give a wide distribution; then nothing is settled by signature."""
+    if len(scores) < 20:
+        return None
+    thr = threshold(scores, floor, k)
+    med = float(np.median(np.asarray(scores, dtype=np.float64)))
+    return med if floor < thr < med else None

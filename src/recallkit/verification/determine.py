@@ -131,6 +131,7 @@ def compare_signatures(con: duckdb.DuckDBPyConnection,
                              for lid, a, b in rows) if rows else {}
     got = [v for v in sims.values() if v is not None]
     thr = _sig.threshold(got)
+    like = _sig.like_threshold(got)
     con.execute("CREATE OR REPLACE TEMP TABLE rk_sig "
                 "(line_id VARCHAR, similarity DOUBLE, state VARCHAR)")
     if sims:
@@ -138,6 +139,7 @@ def compare_signatures(con: duckdb.DuckDBPyConnection,
                         [(k, v, "compared" if v is not None else "no_image")
                          for k, v in sims.items()])
     return {"method": "ink-grid/profiles/directions", "threshold": round(thr, 4),
+            "like": None if like is None else round(like, 4),
             "compared": len(got), "unreadable": len(sims) - len(got),
             "below": sum(1 for v in got if v < thr)}
 
@@ -158,7 +160,9 @@ def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
     prepare_support(con, run)
     sig = compare_signatures(con, image_roots)
     run = dataclasses.replace(run, params={**run.params, "signatures": sig})
+    like = 2.0 if sig["like"] is None else float(sig["like"])  # 2.0: never reached
     _exec_script(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"])))
+                 .replace("{SIG_LIKE}", repr(like))
                  .replace("{EPSILON}", repr(float(run.params["epsilon"]))))
     auto, review = con.execute(
         "SELECT count(*) FILTER (WHERE route = 'auto'), count(*) FILTER (WHERE route = "
@@ -191,7 +195,7 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
                'engine:{run_id}', round(d.p_best, 6),
                to_json(struct_pack(reasons := d.reasons, p_match := round(d.p_best, 6),
                        p_nobody := round(d.p_none, 6), score := round(d.score, 3),
-                       p_outcome := round(d.p_outcome, 6),
+                       p_outcome := round(d.p_outcome, 6), settled_by := d.settled_by,
                        candidates := d.candidates, moved_ok := d.moved_ok,
                        withdrawal_received := d.withdrawal_received,
                        signature := struct_pack(similarity := round(d.sig_similarity, 4),

@@ -109,29 +109,40 @@ WITH p AS (
     FROM co a JOIN current_determinations d ON d.voter_id = a.voter_id
                                             AND d.line_id <> a.line_id
     WHERE a.strong
-), pick AS (
-    SELECT l0.line_id,
+), how AS (
+    SELECT l0.line_id, l0.voter_id, og.voter_id AS og_voter, og.p_outcome,
         CASE
-            WHEN l0.status <> 'review' THEN l0.voter_id
+            WHEN l0.status = 'match' THEN 'score'
+            WHEN l0.status <> 'review' THEN NULL
             -- A name that agrees well and an address the voter had during circulation
             -- settle an identity the current address alone left in doubt.
-            WHEN t.moved_ok AND t.first >= 3 AND t.last >= 3 THEN l0.voter_id
+            WHEN t.moved_ok AND t.first >= 3 AND t.last >= 3 THEN 'history'
             WHEN NOT l0.doubtful AND og.p_outcome >= 1 - {EPSILON} AND sh.line_id IS NULL
                  -- the signature was compared with the top candidate's only: another
                  -- record chosen here is checked by a person when there are images
                  AND (og.voter_id = l0.voter_id OR l0.sig_state IS DISTINCT FROM 'compared')
-                 THEN og.voter_id
-        END AS chosen, og.p_outcome
+                 THEN 'outcome'
+            -- The best candidate's names agree well and the signature is like the one on
+            -- file (2 CCR 20960 ff.: the comparison is how an identity is established):
+            -- the signer is that voter, whatever the address says. Positive evidence of
+            -- identity, like a decisive score: the duplicate rule then sees it as usual.
+            WHEN NOT l0.doubtful AND t.strong AND l0.sig_similarity >= {SIG_LIKE}
+                 THEN 'signature'
+        END AS settled_by
     FROM l0
     LEFT JOIN co t ON t.line_id = l0.line_id AND t.rank = 1
     LEFT JOIN (SELECT * FROM og QUALIFY row_number() OVER (
                    PARTITION BY line_id ORDER BY p_outcome DESC, outcome) = 1) og
            ON og.line_id = l0.line_id
     LEFT JOIN shared sh ON sh.line_id = l0.line_id
+), pick AS (
+    SELECT line_id, p_outcome, settled_by,
+           CASE WHEN settled_by = 'outcome' THEN og_voter ELSE voter_id END AS chosen
+    FROM how
 ), l AS (
     SELECT l0.* REPLACE (coalesce(pick.chosen, l0.voter_id) AS voter_id),
-        t.moved_ok, t.withdrawal_received, t.id_reasons, pick.p_outcome,
-        CASE WHEN l0.status = 'review' AND pick.chosen IS NOT NULL THEN 'match'
+        t.moved_ok, t.withdrawal_received, t.id_reasons, pick.p_outcome, pick.settled_by,
+        CASE WHEN l0.status = 'review' AND pick.settled_by IS NOT NULL THEN 'match'
              ELSE l0.status END AS status2
     FROM l0 JOIN pick USING (line_id)
     LEFT JOIN co t ON t.line_id = l0.line_id
