@@ -100,10 +100,13 @@ WITH d AS (
     CASE WHEN s_street IS NULL OR v_street IS NULL THEN -1
          WHEN s_street = v_street OR replace(s_street, ' ', '') = replace(v_street, ' ', '')
               THEN 2
-         -- a near spelling, or one letter off in a name of five letters or more (the
-         -- similarity of one typo falls to 0.84-0.88: HSTHAWAY for HATHAWAY)
+         -- a near spelling, or at the written house number one letter off in a name of
+         -- five letters or more (the similarity of one typo falls to 0.84-0.88:
+         -- HSTHAWAY for HATHAWAY)
          WHEN street_jw >= 0.88
-              OR (length(s_street) >= 5 AND damerau_levenshtein(s_street, v_street) <= 1)
+              OR (length(s_street) >= 5 AND abs(length(s_street) - length(v_street)) <= 1
+                  AND s_house = v_house
+                  AND damerau_levenshtein(s_street, v_street) <= 1)
               THEN 1
          ELSE 0 END AS street,
     CASE WHEN s_zip IS NOT NULL AND s_zip = v_zip THEN 2
