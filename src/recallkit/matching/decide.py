@@ -130,7 +130,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         CREATE OR REPLACE TEMP TABLE {top} AS
         SELECT e.id, e.rnk AS rank, e.voter_id,
                CASE WHEN NOT e.excluded THEN
-                   pow(2.0, least(round(e.score, 3) + {lpo!r}, 1000.0)) * m.p_none END AS p,
+                   pow(2.0, least(e.score + {lpo!r}, 1000.0)) * m.p_none END AS p,
                struct_pack(voter_id := e.voter_id, rank := e.rnk, score := round(e.score, 3),
                     excluded := e.excluded_why, orient := e.orient,
                     passes := list_filter(range(1, 9), lambda b: (e.passes >> b) & 1 = 1),

@@ -95,7 +95,9 @@ WITH p AS (
     -- How sure is each outcome? Candidates whose names agree well (two records of one
     -- person, a father and son without JR/SR) may leave the identity open while they
     -- lead to the same determination and reason: then their posteriors add up.
-    SELECT line_id, outcome, sum(pc) AS p_outcome, arg_min(voter_id, rank) AS voter_id
+    -- (at most 1, whatever the floating-point sum)
+    SELECT line_id, outcome, least(sum(pc), 1.0) AS p_outcome,
+           arg_min(voter_id, rank) AS voter_id
     FROM co WHERE strong GROUP BY ALL
 ), shared AS (
     -- An identity left open must not meet another line: two lines whose candidates
