@@ -16,6 +16,10 @@ def verify_cmd(
     ws: Path = typer.Argument(..., help="The petition workspace (a directory)."),
     mode: str = typer.Option("sample", "--mode", help="sample | full"),
     actor: str | None = typer.Option(None, "--actor", help="Who runs the verification."),
+    signature_identity: bool = typer.Option(
+        True, "--signature-identity/--no-signature-identity",
+        help="Let a signature like the one on file settle an identity the names left "
+             "open (default); with --no-signature-identity such lines go to a person."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Examine the sample (or every line): match to the voter file, apply the reasons,
@@ -28,7 +32,8 @@ def verify_cmd(
         fail(f"{ws} is being served by `recallkit serve` (found {ws / '.serving'}); make "
              "changes through the web app, or stop the server first")
     try:
-        result = verify(ws, mode, actor or getpass.getuser())
+        result = verify(ws, mode, actor or getpass.getuser(),
+                        signature_identity=signature_identity)
     except ValueError as exc:
         fail(str(exc))
     if as_json:

@@ -146,11 +146,13 @@ def compare_signatures(con: duckdb.DuckDBPyConnection,
 
 def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
             epsilon: float | None = None, *,
-            image_roots: list[Path] | None = None) -> Examined:
+            image_roots: list[Path] | None = None,
+            signature_identity: bool = True) -> Examined:
     """Match and reason the lines of `lines_sql` (one column line_id). Leaves rk_det.
 
     Relative signature image paths are looked up under `image_roots`, then the
-    workspace directory."""
+    workspace directory. With `signature_identity` off, no identity is settled by a
+    signature (it only sends lines to a person)."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE rk_lines AS {lines_sql}")
     build_voters(con)
     kw: dict[str, Any] = {} if epsilon is None else {"epsilon": epsilon}
@@ -159,6 +161,8 @@ def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
              "FROM signatures s JOIN rk_lines USING (line_id)", voters_ready=True, **kw)
     prepare_support(con, run)
     sig = compare_signatures(con, image_roots)
+    if not signature_identity:
+        sig = {**sig, "like": None, "settles_identity": False}
     run = dataclasses.replace(run, params={**run.params, "signatures": sig})
     like = 2.0 if sig["like"] is None else float(sig["like"])  # 2.0: never reached
     _exec_script(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"])))

@@ -131,13 +131,19 @@ def _pending_sql(mode: str) -> str:
     """
 
 
-def verify(ws: Any, mode: str, actor: str, epsilon: float | None = None) -> VerifyResult:
-    """Examine the sample (mode 'sample') or every raw-count line (mode 'full')."""
+def verify(ws: Any, mode: str, actor: str, epsilon: float | None = None,
+           signature_identity: bool = True) -> VerifyResult:
+    """Examine the sample (mode 'sample') or every raw-count line (mode 'full').
+
+    `signature_identity=False` keeps signatures to their review role only: a signature
+    like the one on file no longer settles an identity the names left open (a county
+    that wants a person on every such line)."""
     with _opened(ws) as w:
-        return _verify(w, mode, actor, epsilon)
+        return _verify(w, mode, actor, epsilon, signature_identity)
 
 
-def _verify(ws: Any, mode: str, actor: str, epsilon: float | None) -> VerifyResult:
+def _verify(ws: Any, mode: str, actor: str, epsilon: float | None,
+            signature_identity: bool = True) -> VerifyResult:
     if mode not in ("sample", "full"):
         raise VerificationError("mode must be 'sample' or 'full'")
     if mode == "sample":
@@ -151,7 +157,8 @@ def _verify(ws: Any, mode: str, actor: str, epsilon: float | None) -> VerifyResu
     auto = review = 0
     timings: dict[str, float] = {}
     if pending:
-        ex = examine(con, _pending_sql(mode), epsilon)
+        ex = examine(con, _pending_sql(mode), epsilon,
+                     signature_identity=signature_identity)
         auto, review, timings = ex.auto, ex.review, ex.run.timings
     params: dict[str, Any] = {"mode": mode, "examined": pending}
     with ws.transaction(actor, f"verify_{mode}", params) as tx:
