@@ -56,6 +56,16 @@ def test_verification_runs_as_a_job(client: TestClient) -> None:
         assert "progress" in body
 
 
+def test_verification_can_leave_signature_identities_to_a_person(client: TestClient) -> None:
+    token = login(client, "sam")
+    r = client.post("/api/verify", json={"mode": "sample", "signature_identity": False},
+                    headers={"X-CSRF-Token": token})
+    assert r.status_code in (202, 501), r.text
+    if r.status_code == 202:
+        client.app.state.writer.job.future.result(timeout=60)
+        assert client.get("/api/progress").json()["job"]["state"] in ("done", "failed")
+
+
 def test_import_report_and_rejects_download(tmp_path, fake_review) -> None:
     from recallkit.web.app import create_app
     from recallkit.web.users import add_user

@@ -45,6 +45,8 @@ class SeedIn(BaseModel):
 
 class VerifyIn(BaseModel):
     mode: str = Field(..., pattern="^(sample|full)$")
+    # false: a signature like the one on file settles no identity (a person decides)
+    signature_identity: bool = True
 
 
 class DecisionIn(BaseModel):
@@ -150,8 +152,10 @@ async def draw(request: Request, body: SeedIn,
 async def verify(request: Request, body: VerifyIn,
                  user: User = Depends(require("verify.start"))) -> Response:
     job = writer(request).start_job("verification", user.actor, library.call("verify"),
-                                    mode=body.mode, actor=user.actor)
-    record(request, user, "verification started", mode=body.mode)
+                                    mode=body.mode, actor=user.actor,
+                                    signature_identity=body.signature_identity)
+    record(request, user, "verification started", mode=body.mode,
+           signature_identity=body.signature_identity)
     return ok({"job": job.as_dict()}, status=202)
 
 

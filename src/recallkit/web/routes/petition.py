@@ -150,12 +150,14 @@ async def seed_draw(request: Request, seed: str = Form(...), size: int | None = 
 
 @router.post("/verify")
 async def start_verify(request: Request, mode: str = Form(...),
+                       person_for_signature_identities: bool = Form(False),
                        user: User = Depends(require("verify.start"))) -> Response:
     if mode not in VERIFY_MODES:
         raise WebError(400, "invalid", "Verification mode must be sample or full.")
+    settles = not person_for_signature_identities
     writer(request).start_job("verification", user.actor, library.call("verify"), mode=mode,
-                              actor=user.actor)
-    record(request, user, "verification started", mode=mode)
+                              actor=user.actor, signature_identity=settles)
+    record(request, user, "verification started", mode=mode, signature_identity=settles)
     return RedirectResponse("/progress", status_code=303)
 
 
