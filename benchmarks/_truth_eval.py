@@ -5,14 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 
+def _truth(truth_csv: str) -> str:
+    """The truth as a CTE `t` (line_id, t_voter, expected, t_reason)."""
+    return f"""t AS (SELECT section_id || ':' || page || ':' || line AS line_id,
+                         nullif(voter_id, '') AS t_voter, expected,
+                         nullif(reason, '') AS t_reason
+                  FROM read_csv('{truth_csv}', all_varchar = true))"""
+
+
+# the line's current determination (d) and reason equal the truth (t)
+_RIGHT = ("d.determination = t.expected "
+          "AND coalesce(d.reason, '') = coalesce(t.t_reason, '')")
+
+
 def evaluate(con: Any, truth_csv: str) -> dict[str, Any]:
     """Automatic share, automatic error rate, and after an oracle review of the queue the
     share of lines with the right determination and reason."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE ev AS
-        WITH t AS (SELECT section_id || ':' || page || ':' || line AS line_id,
-                          nullif(voter_id, '') AS t_voter, expected, nullif(reason, '') AS t_reason
-                   FROM read_csv('{truth_csv}', all_varchar=true)),
+        WITH {_truth(truth_csv)},
              d AS (SELECT * FROM current_determinations)
         SELECT t.*, d.determination, d.reason, d.voter_id, d.decided_by,
                q.line_id IS NOT NULL AND q.status <> 'decided' AS queued
@@ -64,11 +75,11 @@ def oracle_review(con: Any, truth_csv: str) -> int:
     n = con.execute(f"""
         INSERT INTO determinations (line_id, determination, reason, voter_id, decided_by,
                                     score, evidence, supersedes, decided_at, mode)
-        SELECT q.line_id, t.expected, nullif(t.reason, ''), nullif(t.voter_id, ''),
+        WITH {_truth(truth_csv)}
+        SELECT q.line_id, t.expected, t.t_reason, t.t_voter,
                'reviewer:oracle', NULL, '{{}}', cur.determination_id, ?, q.mode
         FROM review_queue q
-        JOIN (SELECT section_id || ':' || page || ':' || line AS line_id, *
-              FROM read_csv('{truth_csv}', all_varchar = true)) t USING (line_id)
+        JOIN t USING (line_id)
         LEFT JOIN current_determinations cur USING (line_id)
         WHERE q.status <> 'decided'
     """, [now()]).fetchall()[0][0]
@@ -81,12 +92,8 @@ def oracle_review(con: Any, truth_csv: str) -> int:
 def accuracy(con: Any, truth_csv: str) -> float:
     """Share of lines whose current determination and reason equal the truth."""
     return con.execute(f"""
-        WITH t AS (SELECT section_id || ':' || page || ':' || line AS line_id, expected,
-                          nullif(reason, '') AS t_reason
-                   FROM read_csv('{truth_csv}', all_varchar = true))
-        SELECT avg(CASE WHEN d.determination = t.expected
-                         AND coalesce(d.reason, '') = coalesce(t.t_reason, '')
-                        THEN 1.0 ELSE 0.0 END)
+        WITH {_truth(truth_csv)}
+        SELECT avg(CASE WHEN {_RIGHT} THEN 1.0 ELSE 0.0 END)
         FROM t LEFT JOIN current_determinations d USING (line_id)""").fetchall()[0][0]
 
 
@@ -96,12 +103,8 @@ def auto_wrong_after_review(con: Any, truth_csv: str) -> float:
     again — a later line decided valid becomes DUPLICATE when its earlier occurrence is
     found valid in review, by rule, with no person looking at it."""
     return con.execute(f"""
-        WITH t AS (SELECT section_id || ':' || page || ':' || line AS line_id, expected,
-                          nullif(reason, '') AS t_reason
-                   FROM read_csv('{truth_csv}', all_varchar = true))
-        SELECT avg(CASE WHEN d.determination = t.expected
-                         AND coalesce(d.reason, '') = coalesce(t.t_reason, '')
-                        THEN 0.0 ELSE 1.0 END)
+        WITH {_truth(truth_csv)}
+        SELECT avg(CASE WHEN {_RIGHT} THEN 0.0 ELSE 1.0 END)
         FROM ev JOIN t USING (line_id) LEFT JOIN current_determinations d USING (line_id)
         WHERE NOT ev.queued
           AND (ev.decided_by LIKE 'engine:%' OR ev.decided_by LIKE 'rule:%')""").fetchall()[0][0]
