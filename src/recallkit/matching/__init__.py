@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from recallkit.matching import decide as _decide
-from recallkit.matching import normalize, score
+from recallkit.matching import normalize, score, sqlscript
 
 SQL_DIR = Path(__file__).parent
 # County-wide name keys shared by more voters than this are not used for blocking.
@@ -47,9 +47,7 @@ def _run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
     sql = sql.replace("{S}", "rk_s").replace("{V}", "rk_v").replace(
         "{WIDE_CAP}", str(WIDE_CAP)).replace("{TRAIN_EVERY}", str(TRAIN_EVERY)).replace(
         "{FUZZY_CAP}", str(FUZZY_CAP))
-    for stmt in sql.split(";\n"):
-        if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
-            con.execute(stmt)
+    sqlscript.run(con, sql)
 
 
 def build_voters(con: duckdb.DuckDBPyConnection) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from recallkit.matching import sqlscript
 from recallkit.matching.reference import (
     load_reference,
     street_map_literal,
@@ -37,10 +38,7 @@ def macros_sql() -> str:
 def install(con: duckdb.DuckDBPyConnection) -> None:
     """Reference tables and macros on this connection (temp objects; nothing persisted)."""
     load_reference(con)
-    for stmt in macros_sql().split(";\n"):
-        if stmt.strip() and not all(
-                ln.strip().startswith("--") or not ln.strip() for ln in stmt.splitlines()):
-            con.execute(stmt)
+    sqlscript.run(con, macros_sql())
 
 
 # A cheap phonetic code (Soundex-like: first letter + consonant classes, vowels dropped,

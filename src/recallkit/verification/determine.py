@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from recallkit.matching import MatchRun, build_voters, match_entries
+from recallkit.matching import MatchRun, build_voters, match_entries, sqlscript
 from recallkit.matching import signatures as _sig
 
 SQL = (Path(__file__).parent / "determine.sql").read_text(encoding="utf-8")
@@ -36,12 +36,6 @@ class Examined:
     auto: int
     review: int
     run: MatchRun
-
-
-def _exec_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    for stmt in sql.split(";\n"):
-        if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
-            con.execute(stmt)
 
 
 # What examine reads after the withdrawals are matched (rk_v and rk_vh are reused, not
@@ -165,7 +159,7 @@ def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
         sig = {**sig, "like": None, "settles_identity": False}
     run = dataclasses.replace(run, params={**run.params, "signatures": sig})
     like = 2.0 if sig["like"] is None else float(sig["like"])  # 2.0: never reached
-    _exec_script(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"])))
+    sqlscript.run(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"])))
                  .replace("{SIG_LIKE}", repr(like))
                  .replace("{EPSILON}", repr(float(run.params["epsilon"]))))
     auto, review = con.execute(
