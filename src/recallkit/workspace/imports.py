@@ -31,15 +31,10 @@ from recallkit.workspace.csvread import (
     scan_file,
     spare_columns,
 )
-from recallkit.workspace.db import Workspace, WorkspaceError
+from recallkit.workspace.db import VOTER_INDEX, Workspace, WorkspaceError, ensure_voter_index
 from recallkit.workspace.profiles import KINDS, Kind, Profile, ProfileError, load_profile
 from recallkit.workspace.signature_images import attach_images, resolved_image_sql
 
-# voters.voter_id is looked up one voter at a time (review screens, candidates); migration 2
-# dropped the primary key because maintaining it was most of a 5.7M-row import, so the
-# voters import drops this plain index first and rebuilds it after its transaction has
-# committed (one bulk build, about 3.5 s at LA scale; see `_index_voters`).
-VOTER_INDEX = "voters_voter_id"
 LOCKED_KINDS = {"voters": "voters", "sections": "sections", "signatures": "signatures",
                 "signature_images": "voters' signatures on file"}
 
@@ -300,7 +295,7 @@ def _index_voters(ws: Workspace, warnings: list[str]) -> None:
     speeds up lookups, so the import stands if this fails (the next voters import, which
     drops and rebuilds it, puts it back)."""
     try:
-        ws.con.execute(f"CREATE INDEX IF NOT EXISTS {VOTER_INDEX} ON voters (voter_id)")
+        ensure_voter_index(ws.con)
     except duckdb.Error as exc:
         warnings.append(f"the voters were imported, but their voter_id index could not be "
                         f"rebuilt ({exc.__class__.__name__}); lookups will be slower until "
