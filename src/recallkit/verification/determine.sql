@@ -59,14 +59,10 @@ WITH p AS (
     -- the reasons that depend on who the signer is, for each candidate
     SELECT c0.*, mv.voter_id IS NOT NULL AS moved_ok, wd.received AS withdrawal_received,
         list_filter([
-            CASE WHEN NOT list_contains(p.counties, upper(trim(regexp_replace(
-                      coalesce(v.county, ''), '(?i)\s+county$', ''))))
+            CASE WHEN NOT list_contains(p.counties, v.county)
                  THEN 'OUT_OF_JURISDICTION' END,
             CASE WHEN l0.has_section AND list_contains(p.counties, l0.sec_county)
-                      AND upper(trim(regexp_replace(coalesce(v.county, ''),
-                              '(?i)\s+county$', ''))) <> l0.sec_county
-                      AND list_contains(p.counties, upper(trim(regexp_replace(
-                              coalesce(v.county, ''), '(?i)\s+county$', ''))))
+                      AND v.county <> l0.sec_county AND list_contains(p.counties, v.county)
                  THEN 'WRONG_COUNTY_SECTION' END,
             CASE WHEN v.status = 'cancelled'
                       AND (v.status_date IS NULL OR l0.circulated_from IS NULL
@@ -81,7 +77,9 @@ WITH p AS (
                  THEN 'ADDRESS_MISMATCH' END
         ], lambda x: x IS NOT NULL) AS id_reasons
     FROM c0 JOIN l0 USING (line_id) CROSS JOIN p
-    LEFT JOIN rk_v v ON v.voter_id = c0.voter_id
+    -- rk_v's county is already upper case without "County" (normalize.build_voters)
+    LEFT JOIN (SELECT voter_id, coalesce(county, '') AS county, status, status_date,
+                      registration_date FROM rk_v) v ON v.voter_id = c0.voter_id
     LEFT JOIN mv ON mv.line_id = c0.line_id AND mv.voter_id = c0.voter_id
     LEFT JOIN wd ON wd.line_id = c0.line_id AND wd.voter_id = c0.voter_id
 ), co AS (
