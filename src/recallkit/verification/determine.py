@@ -155,8 +155,8 @@ def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
              "FROM signatures s JOIN rk_lines USING (line_id)", voters_ready=True, **kw)
     prepare_support(con, run)
     sig = compare_signatures(con, image_roots)
-    if not signature_identity:
-        sig = {**sig, "like": None, "settles_identity": False}
+    sig = {**sig, "settles_identity": signature_identity,
+           "like": sig["like"] if signature_identity else None}
     run = dataclasses.replace(run, params={**run.params, "signatures": sig})
     like = 2.0 if sig["like"] is None else float(sig["like"])  # 2.0: never reached
     sqlscript.run(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"])))

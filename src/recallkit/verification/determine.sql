@@ -140,13 +140,13 @@ WITH p AS (
            CASE WHEN settled_by = 'outcome' THEN og_voter ELSE voter_id END AS chosen
     FROM how
 ), l AS (
-    SELECT l0.* REPLACE (coalesce(pick.chosen, l0.voter_id) AS voter_id),
+    SELECT l0.* REPLACE (pick.chosen AS voter_id),
         t.moved_ok, t.withdrawal_received, t.id_reasons, pick.p_outcome, pick.settled_by,
         CASE WHEN l0.status = 'review' AND pick.settled_by IS NOT NULL THEN 'match'
              ELSE l0.status END AS status2
     FROM l0 JOIN pick USING (line_id)
     LEFT JOIN co t ON t.line_id = l0.line_id
-                  AND t.voter_id = coalesce(pick.chosen, l0.voter_id)
+                  AND t.voter_id = pick.chosen
 ), r AS (
     SELECT l.* EXCLUDE (status, status2, id_reasons), l.status2 AS status,
         coalesce(l.moved_ok, FALSE) AS moved_ok,
