@@ -51,31 +51,32 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     (`registered_share=None`: start at DEFAULT_REGISTERED_SHARE, one re-estimate) and
     classifying are then cheap queries over one row per line. Returns the share used."""
     here = "house = 2 AND street >= 1 AND last >= 3"
-    rule = (f"(first = 0 OR suffix_conflict OR (last = 0 AND first <= 1) "
-            f"OR (first IN (1, 2) AND {here} AND exact_here))")
     # One pass over the candidates, partitioned by entry: the exclusions need a window
     # (exact_here), the ranks and the best score another over the same partition; then
     # one GROUP BY per entry, and the top candidates kept as rows (a list of structs built
-    # by an aggregate cost more than everything else here).
+    # by an aggregate cost more than everything else here). A candidate is excluded
+    # exactly when it has a reason to be (excluded_why).
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {elig} AS
-        SELECT * EXCLUDE (exact_here),
-            {rule} AS excluded,
-            CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
-                 WHEN first = 0 THEN 'first_name_differs'
-                 WHEN suffix_conflict THEN 'suffix_conflict'
-                 WHEN last = 0 AND first <= 1 THEN 'name_differs'
-                 WHEN exact_here AND first IN (1, 2) AND {here} THEN 'housemate_exact_name'
-                 END
-                AS excluded_why,
-            row_number() OVER (PARTITION BY id ORDER BY {rule}, score DESC, voter_id) AS rnk,
-            max(score) FILTER (WHERE NOT {rule}) OVER (PARTITION BY id) AS best
+        SELECT *, excluded_why IS NOT NULL AS excluded,
+            row_number() OVER (PARTITION BY id ORDER BY excluded_why IS NOT NULL,
+                               score DESC, voter_id) AS rnk,
+            max(score) FILTER (WHERE excluded_why IS NULL) OVER (PARTITION BY id) AS best
         FROM (
-            SELECT *,
-                -- someone at the written address bears exactly the written first name
-                bool_or(first = 4 AND {here} AND NOT suffix_conflict)
-                    OVER (PARTITION BY id) AS exact_here
-            FROM {scored})
+            SELECT * EXCLUDE (exact_here),
+                CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
+                     WHEN first = 0 THEN 'first_name_differs'
+                     WHEN suffix_conflict THEN 'suffix_conflict'
+                     WHEN last = 0 AND first <= 1 THEN 'name_differs'
+                     WHEN exact_here AND first IN (1, 2) AND {here}
+                          THEN 'housemate_exact_name'
+                     END AS excluded_why
+            FROM (
+                SELECT *,
+                    -- someone at the written address bears exactly the written first name
+                    bool_or(first = 4 AND {here} AND NOT suffix_conflict)
+                        OVER (PARTITION BY id) AS exact_here
+                FROM {scored}))
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_dec_agg AS
