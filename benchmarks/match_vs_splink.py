@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from recallkit.matching import match_entries, normalize
+from recallkit.matching import match_entries, normalize, sqlscript
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -74,9 +74,10 @@ def prepare_splink(con: duckdb.DuckDBPyConnection) -> float:
     """Splink's inputs: recallkit's normalized fields (orientation as written), built
     again from the raw tables and timed. Returns seconds."""
     t = time.perf_counter()
-    normalize.install(con)
-    normalize.build_voters(con, "sp_v")
-    normalize.build_entries(con, "SELECT * FROM entries", "sp_s")
+    with sqlscript.scratch_work(con):
+        normalize.install(con)
+        normalize.build_voters(con, "sp_v")
+        normalize.build_entries(con, "SELECT * FROM entries", "sp_s")
     con.execute("""CREATE OR REPLACE TABLE sp_left AS SELECT id AS unique_id, first,
         last_key AS last, house, street_key AS street, zip, city FROM sp_s WHERE orient = 0""")
     con.execute("""CREATE OR REPLACE TABLE sp_right AS SELECT voter_id AS unique_id, first,
@@ -95,6 +96,8 @@ def run_splink(file_con: duckdb.DuckDBPyConnection) -> tuple[float, duckdb.DuckD
 
     con = duckdb.connect()
     con.execute("SET threads = 2")
+    # the same as recallkit's scratch_work: no checkpoints of intermediate tables
+    con.execute("SET checkpoint_threshold = '1TB'")
     for tab in ("sp_left", "sp_right", "truth"):
         con.register("src_arrow", file_con.table(tab).arrow())
         con.execute(f"CREATE TABLE {tab} AS SELECT * FROM src_arrow")

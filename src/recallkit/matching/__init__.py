@@ -67,6 +67,15 @@ def match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *,
     against the voters. With `model` given (e.g. withdrawals matched with the petition's
     weights) no new weights are learned; `voters_ready`/`history_ready` reuse rk_v/rk_vh
     from an earlier call on the same connection."""
+    with sqlscript.scratch_work(con):
+        return _match_entries(con, source_sql, epsilon=epsilon, voters_ready=voters_ready,
+                              history_ready=history_ready, model=model,
+                              registered=registered, mover_rate=mover_rate)
+
+
+def _match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *, epsilon: float,
+                   voters_ready: bool, history_ready: bool, model: score.Model | None,
+                   registered: float | None, mover_rate: float) -> MatchRun:
     t: dict[str, float] = {}
     t0 = time.perf_counter()
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")

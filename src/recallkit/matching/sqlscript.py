@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 
 
@@ -10,3 +13,19 @@ def run(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     for stmt in sql.split(";\n"):
         if any(ln.strip() and not ln.strip().startswith("--") for ln in stmt.splitlines()):
             con.execute(stmt)
+
+
+@contextmanager
+def scratch_work(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """No automatic checkpoints while the engine builds its temp tables.
+
+    DuckDB checkpoints after every 16 MiB of changes, the in-memory temp database
+    included: replacing scratch tables then costs a vacuum and a rewrite for nothing
+    (a third of blocking time at 1M voters). The workspace's own writes still checkpoint
+    as usual once the previous threshold is back."""
+    before = con.execute("SELECT current_setting('checkpoint_threshold')").fetchall()[0][0]
+    con.execute("SET checkpoint_threshold = '1TB'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET checkpoint_threshold = '{before}'")

@@ -147,6 +147,12 @@ def examine(con: duckdb.DuckDBPyConnection, lines_sql: str,
     Relative signature image paths are looked up under `image_roots`, then the
     workspace directory. With `signature_identity` off, no identity is settled by a
     signature (it only sends lines to a person)."""
+    with sqlscript.scratch_work(con):
+        return _examine(con, lines_sql, epsilon, image_roots, signature_identity)
+
+
+def _examine(con: duckdb.DuckDBPyConnection, lines_sql: str, epsilon: float | None,
+             image_roots: list[Path] | None, signature_identity: bool) -> Examined:
     con.execute(f"CREATE OR REPLACE TEMP TABLE rk_lines AS {lines_sql}")
     build_voters(con)
     kw: dict[str, Any] = {} if epsilon is None else {"epsilon": epsilon}
