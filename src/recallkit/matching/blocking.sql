@@ -5,21 +5,30 @@
 -- (rk_vkey, rk_vkey_n and rk_vkey_wide, the voters' keys, come from blocking_voters.sql.)
 
 CREATE OR REPLACE TEMP TABLE rk_skey AS
-SELECT DISTINCT id, orient, tok, root, zip
-FROM (SELECT id, orient, unnest(last_toks) AS tok, roots, zip FROM {S})
+SELECT DISTINCT id, orient, tok, root, zip, house
+FROM (SELECT id, orient, unnest(last_toks) AS tok, roots, zip, house FROM {S})
 CROSS JOIN LATERAL (SELECT unnest(roots) AS root);
 
+-- here: the pair is somebody of the line's surname and a compatible first name at the
+-- written house number (a housemate with another first name, the household rule, does
+-- not count). Pass 4 searches the county only for lines with no such pair; the flag is
+-- set where each pass has the two rows at hand, not by joining the pairs back.
+CREATE OR REPLACE TEMP MACRO rk_here(s, v) AS
+    s.house = v.house AND list_has_any(s.last_toks, v.last_toks)
+    AND (list_has_any(s.roots, v.roots) OR jaro_winkler_similarity(s.first, v.first) >= 0.9);
+
 CREATE OR REPLACE TEMP TABLE rk_pairs AS
--- 1. surname token + first-name root + ZIP
-SELECT DISTINCT s.id, s.orient, v.voter_id, 1 AS pass
+-- 1. surname token + first-name root + ZIP (token and root shared by construction)
+SELECT s.id, s.orient, v.voter_id, 1 AS pass, bool_or(s.house = v.house) AS here
 FROM rk_skey s JOIN rk_vkey v USING (tok, root, zip)
+GROUP BY ALL
 UNION ALL
 -- 2. house number + street name key, any ZIP (missing or wrong ZIP, nicknames the table
 --    does not know, misspelt surnames at the right address). Residents whose names share
 --    nothing with the entry's (no initial, nickname root, surname token or sound, name
 --    in either order) are left out: they could only be excluded as different people,
 --    and they were two thirds of all pairs.
-SELECT s.id, s.orient, v.voter_id, 2
+SELECT s.id, s.orient, v.voter_id, 2, coalesce(rk_here(s, v), FALSE)
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0
   AND (left(s.first, 1) = left(v.first, 1) OR s.last_ph = v.last_ph
@@ -30,34 +39,21 @@ WHERE s.orient = 0
 UNION ALL
 -- 2b. house number + street key of an earlier address of the voter (voter_history):
 --     movers who write the address they left
-SELECT s.id, s.orient, h.voter_id, 5
+SELECT s.id, s.orient, h.voter_id, 5, coalesce(rk_here(s, v), FALSE)
 FROM {S} s JOIN rk_vh h ON s.house = h.house AND s.street_key = h.street_key
+JOIN {V} v ON v.voter_id = h.voter_id
 WHERE s.orient = 0
 UNION ALL
 -- 3. phonetic surname + first two letters of the first name + ZIP (spelling variants)
-SELECT s.id, s.orient, v.voter_id, 3
+SELECT s.id, s.orient, v.voter_id, 3,
+       CASE WHEN s.house = v.house THEN coalesce(rk_here(s, v), FALSE) ELSE FALSE END
 FROM {S} s JOIN {V} v
   ON s.last_ph = v.last_ph AND left(s.first, 2) = left(v.first, 2) AND s.zip = v.zip;
 
 -- 4. surname token + first-name root anywhere in the county, only for entries nobody of
 --    that surname was found for at the written address (movers, wrong or no address).
 CREATE OR REPLACE TEMP TABLE rk_found_here AS
-WITH h AS MATERIALIZED (
-    -- the pairs at the written house number first, joined on narrow columns only: the
-    -- name lists are then fetched for a fraction of the pairs
-    SELECT p.id, p.orient, p.voter_id
-    FROM rk_pairs p
-    JOIN (SELECT voter_id, house FROM {V}) v ON v.voter_id = p.voter_id
-    JOIN (SELECT id, orient, house FROM {S}) s ON s.id = p.id AND s.orient = p.orient
-    WHERE s.house = v.house
-)
-SELECT DISTINCT h.id FROM h
-JOIN {S} s ON s.id = h.id AND s.orient = h.orient
-JOIN {V} v ON v.voter_id = h.voter_id
-WHERE list_has_any(s.last_toks, v.last_toks)
-  -- a housemate with another first name (the household rule) does not count as found
-  AND (list_has_any(s.roots, v.roots)
-       OR jaro_winkler_similarity(s.first, v.first) >= 0.9);
+SELECT DISTINCT id FROM rk_pairs WHERE here;
 
 -- Entries that could not be searched county-wide because their name is too common:
 -- "nobody found" is not evidence for them, so they go to a person (decide.py).
@@ -66,7 +62,7 @@ SELECT DISTINCT s.id FROM rk_skey s
 WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.id = s.id)
   AND (s.tok, s.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n > {WIDE_CAP});
 
-INSERT INTO rk_pairs
+INSERT INTO rk_pairs (id, orient, voter_id, pass)
 SELECT DISTINCT s.id, s.orient, v.voter_id, 4
 FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
 WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.id = s.id);
@@ -121,7 +117,7 @@ UNION ALL
 SELECT voter_id, NULL, NULL, tok, f2 FROM tk
 WHERE (tok, f2) IN (SELECT (tok, f2) FROM tk GROUP BY ALL HAVING count(*) <= {FUZZY_CAP});
 
-INSERT INTO rk_pairs
+INSERT INTO rk_pairs (id, orient, voter_id, pass)
 SELECT DISTINCT p.id, p.orient, p.voter_id, 6
 FROM (SELECT s.id, s.orient, v.voter_id FROM rk_skey_fuzzy s
       JOIN rk_vkey_fuzzy v USING (last_ph, root)
@@ -184,7 +180,7 @@ GROUP BY ALL;
 INSERT INTO rk_unsearched
 SELECT DISTINCT id FROM rk_n8 WHERE n > {FUZZY_CAP};
 
-INSERT INTO rk_pairs
+INSERT INTO rk_pairs (id, orient, voter_id, pass)
 SELECT DISTINCT p.id, p.orient, p.voter_id, 8
 FROM (SELECT k.id, k.orient, v.voter_id FROM rk_k8_last k
       JOIN {V} v ON v.last_key = k.last_key AND v.first = k.root
@@ -197,7 +193,7 @@ FROM (SELECT k.id, k.orient, v.voter_id FROM rk_k8_last k
 
 -- 7. house number + ZIP + first initial: a misspelt street at the right address
 --    (SANTA OSA PL for SANTA ROSA PL), for lines nobody was found for at the address.
-INSERT INTO rk_pairs
+INSERT INTO rk_pairs (id, orient, voter_id, pass)
 SELECT s.id, s.orient, v.voter_id, 7
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.zip = v.zip
     AND left(s.first, 1) = left(v.first, 1)

@@ -3,8 +3,9 @@
 -- Surname token x first name: the voter side keeps its own first name, the entry side
 -- expands to its nickname roots (BOB -> ROBERT), so the big side does not multiply.
 -- Compound surnames give one key per token, so GARCIA meets GARCIA LOPEZ.
+-- (house: blocking.sql tells a key found at the written house number apart)
 CREATE OR REPLACE TEMP TABLE rk_vkey AS
-SELECT voter_id, unnest(last_toks) AS tok, first AS root, zip FROM {V}
+SELECT voter_id, unnest(last_toks) AS tok, first AS root, zip, house FROM {V}
 WHERE first IS NOT NULL;
 
 -- how many voters share each key
