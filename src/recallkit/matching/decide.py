@@ -51,11 +51,12 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     (`registered_share=None`: start at DEFAULT_REGISTERED_SHARE, one re-estimate) and
     classifying are then cheap queries over one row per line. Returns the share used."""
     here = "house = 2 AND street >= 1 AND last >= 3"
-    # One pass over the candidates, partitioned by entry: the exclusions need a window
-    # (exact_here), the ranks and the best score another over the same partition; then
-    # one GROUP BY per entry, and the top candidates kept as rows (a list of structs built
-    # by an aggregate cost more than everything else here). A candidate is excluded
-    # exactly when it has a reason to be (excluded_why).
+    # One window over the candidates, partitioned by entry, for the ranks and the best
+    # score; then one GROUP BY per entry, and the top candidates kept as rows (a list of
+    # structs built by an aggregate cost more than everything else here). Whether someone
+    # at the written address bears exactly the written first name is a semi-join, not a
+    # second window over every column. A candidate is excluded exactly when it has a
+    # reason to be (excluded_why).
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {elig} AS
         SELECT *, excluded_why IS NOT NULL AS excluded,
@@ -63,20 +64,17 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                                score DESC, voter_id) AS rnk,
             max(score) FILTER (WHERE excluded_why IS NULL) OVER (PARTITION BY id) AS best
         FROM (
-            SELECT * EXCLUDE (exact_here),
+            SELECT *,
                 CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
                      WHEN first = 0 THEN 'first_name_differs'
                      WHEN suffix_conflict THEN 'suffix_conflict'
                      WHEN last = 0 AND first <= 1 THEN 'name_differs'
-                     WHEN exact_here AND first IN (1, 2) AND {here}
+                     WHEN first IN (1, 2) AND {here} AND id IN (
+                         SELECT id FROM {scored}
+                         WHERE first = 4 AND {here} AND NOT suffix_conflict)
                           THEN 'housemate_exact_name'
                      END AS excluded_why
-            FROM (
-                SELECT *,
-                    -- someone at the written address bears exactly the written first name
-                    bool_or(first = 4 AND {here} AND NOT suffix_conflict)
-                        OVER (PARTITION BY id) AS exact_here
-                FROM {scored}))
+            FROM {scored})
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_dec_agg AS
