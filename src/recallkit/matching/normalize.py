@@ -59,7 +59,7 @@ def phonetic(expr: str) -> str:
 
 
 def address_keys(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> None:
-    """Temp table `out` (addr, house, house_hi, street_key, unit, addr_clean): one row per
+    """Temp table `out` (addr, house, house_hi, street_key, unit): one row per
     distinct `addr` of `addrs_sql` (callers coalesce NULL to '': a WHERE here would make
     DuckDB compute the address expression twice).
 
@@ -71,17 +71,17 @@ def address_keys(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> No
         CREATE OR REPLACE TEMP TABLE {out} AS
         WITH d AS (SELECT DISTINCT addr FROM ({addrs_sql})),
         c AS (SELECT addr, rk_addr_clean(addr) AS addr_clean FROM d),
-        n AS (SELECT addr, addr_clean, rk_addr_nounit(addr_clean) AS nu,
+        n AS (SELECT addr, rk_addr_nounit(addr_clean) AS nu,
                      rk_addr_unit(addr_clean) AS unit FROM c),
         p AS MATERIALIZED (
-            SELECT addr, addr_clean, unit, rk_addr_house(nu) AS house,
+            SELECT addr, unit, rk_addr_house(nu) AS house,
                    rk_addr_house_hi(nu) AS house_hi, rk_addr_street_part(nu) AS sp FROM n),
         w1 AS (SELECT sp, rk_strip_dirs(rk_street_part_words(sp)) AS sw1
                FROM (SELECT DISTINCT sp FROM p)),
         w2 AS (SELECT sp, rk_strip_tail(sw1) AS sw2 FROM w1),
         k AS (SELECT sp, nullif(array_to_string(rk_strip_type(sw2), ' '), '') AS street_key
               FROM w2)
-        SELECT addr, house, house_hi, street_key, unit, addr_clean FROM p JOIN k USING (sp)
+        SELECT addr, house, house_hi, street_key, unit FROM p JOIN k USING (sp)
     """)
 
 
@@ -138,7 +138,7 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
                CASE WHEN v.sx = '' THEN l.last_sfx
                     ELSE coalesce(nullif(rk_clean(v.sx), ''), l.last_sfx) END AS suffix,
                f.roots, a.house, a.house_hi, a.street_key, a.unit, p.zip, p.city,
-               a.addr_clean, p.county, v.registration_date, v.status, v.status_date
+               p.county, v.registration_date, v.status, v.status_date
         FROM (SELECT voter_id, coalesce(first_name, '') AS fn,
                      coalesce(middle_name, '') AS mn, coalesce(last_name, '') AS ln,
                      coalesce(name_suffix, '') AS sx, {addr} AS addr,
@@ -210,7 +210,7 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                left(list_filter(mids, lambda x: length(x) >= 1)[1], 1) AS mid_initial,
                suffix,
                coalesce(r.roots, CASE WHEN first IS NULL THEN [] ELSE [first] END) AS roots,
-               a.house, a.house_hi, a.street_key, a.unit, o.zip, o.city, a.addr_clean
+               a.house, a.house_hi, a.street_key, a.unit, o.zip, o.city
         FROM o JOIN rk_s_ad a USING (addr) LEFT JOIN ph ON ph.last_key = o.last_key
         LEFT JOIN rk_nick_roots r ON r.name = o.first
     """)
