@@ -6,8 +6,9 @@ import duckdb
 
 from recallkit.matching import decide
 
-COLS = ("id VARCHAR, voter_id VARCHAR, orient INTEGER, passes INTEGER, score DOUBLE, "
-        "first INTEGER, last INTEGER, mid INTEGER, house INTEGER, street INTEGER, "
+COLS = ("sid INTEGER, id VARCHAR, vid INTEGER, voter_id VARCHAR, orient INTEGER, "
+        "passes INTEGER, score DOUBLE, first INTEGER, last INTEGER, mid INTEGER, "
+        "house INTEGER, street INTEGER, "
         "loc INTEGER, unit INTEGER, hist BOOLEAN, suffix_conflict BOOLEAN, "
         "first_initial_same BOOLEAN, first_jw DOUBLE, last_jw DOUBLE, street_jw DOUBLE, "
         "w_first DOUBLE, w_last DOUBLE, w_mid DOUBLE, w_house DOUBLE, w_street DOUBLE, "
@@ -17,11 +18,12 @@ COLS = ("id VARCHAR, voter_id VARCHAR, orient INTEGER, passes INTEGER, score DOU
 def _run(rows: list[tuple]) -> dict[str, tuple]:
     con = duckdb.connect()
     con.execute(f"CREATE TEMP TABLE sc ({COLS})")
-    con.execute("CREATE TEMP TABLE rk_s AS SELECT DISTINCT id FROM (VALUES ('L1')) t(id)")
-    con.execute("CREATE TEMP TABLE rk_unsearched (id VARCHAR)")
-    for voter_id, score, first in rows:
-        con.execute("INSERT INTO sc VALUES ('L1', ?, 0, 4, ?, ?, 4, -1, 2, 2, 2, -1, FALSE, "
-                    "FALSE, TRUE, 0.9, 1, 1, 0, 0, 0, 0, 0, 0, 0)", [voter_id, score, first])
+    con.execute("CREATE TEMP TABLE rk_s AS SELECT 1 AS sid, 'L1' AS id")
+    con.execute("CREATE TEMP TABLE rk_unsearched (sid INTEGER)")
+    for vid, (voter_id, score, first) in enumerate(rows):
+        con.execute("INSERT INTO sc VALUES (1, 'L1', ?, ?, 0, 4, ?, ?, 4, -1, 2, 2, 2, -1, "
+                    "FALSE, FALSE, TRUE, 0.9, 1, 1, 0, 0, 0, 0, 0, 0, 0)",
+                    [vid, voter_id, score, first])
     decide.decide(con, "sc", 0.85, 1_000_000)
     return {r[0]: r[1:] for r in con.execute(
         "SELECT id, voter_id, status FROM rk_match").fetchall()}

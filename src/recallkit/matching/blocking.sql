@@ -1,12 +1,18 @@
 -- Candidate generation: several blocking passes, unioned and deduplicated.
 -- {S} = normalized entries (id, orient, ...), {V} = normalized voters.
--- Each pass is a plain equi-join, portable to any SQL engine.
+-- Each pass is a plain equi-join, portable to any SQL engine. Lines and voters are
+-- joined by their row numbers (sid, vid), not by their ids: integer keys made blocking,
+-- comparing and deciding a quarter faster than text ones.
 
 -- (rk_vkey, rk_vkey_n and rk_vkey_wide, the voters' keys, come from blocking_voters.sql.)
 
+-- The earlier addresses of voters (rk_vh) by the voters' row numbers.
+CREATE OR REPLACE TEMP TABLE rk_vhv AS
+SELECT v.vid, h.house, h.street_key FROM rk_vh h JOIN {V} v USING (voter_id);
+
 CREATE OR REPLACE TEMP TABLE rk_skey AS
-SELECT DISTINCT id, orient, tok, root, zip, house
-FROM (SELECT id, orient, unnest(last_toks) AS tok, roots, zip, house FROM {S})
+SELECT DISTINCT sid, orient, tok, root, zip, house
+FROM (SELECT sid, orient, unnest(last_toks) AS tok, roots, zip, house FROM {S})
 CROSS JOIN LATERAL (SELECT unnest(roots) AS root);
 
 -- here: the pair is somebody of the line's surname and a compatible first name at the
@@ -19,7 +25,7 @@ CREATE OR REPLACE TEMP MACRO rk_here(s, v) AS
 
 CREATE OR REPLACE TEMP TABLE rk_pairs AS
 -- 1. surname token + first-name root + ZIP (token and root shared by construction)
-SELECT s.id, s.orient, v.voter_id, 1 AS pass, bool_or(s.house = v.house) AS here
+SELECT s.sid, s.orient, v.vid, 1 AS pass, bool_or(s.house = v.house) AS here
 FROM rk_skey s JOIN rk_vkey v USING (tok, root, zip)
 GROUP BY ALL
 UNION ALL
@@ -28,7 +34,7 @@ UNION ALL
 --    nothing with the entry's (no initial, nickname root, surname token or sound, name
 --    in either order) are left out: they could only be excluded as different people,
 --    and they were two thirds of all pairs.
-SELECT s.id, s.orient, v.voter_id, 2, coalesce(rk_here(s, v), FALSE)
+SELECT s.sid, s.orient, v.vid, 2, coalesce(rk_here(s, v), FALSE)
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0
   AND (left(s.first, 1) = left(v.first, 1) OR s.last_ph = v.last_ph
@@ -39,13 +45,13 @@ WHERE s.orient = 0
 UNION ALL
 -- 2b. house number + street key of an earlier address of the voter (voter_history):
 --     movers who write the address they left
-SELECT s.id, s.orient, h.voter_id, 5, coalesce(rk_here(s, v), FALSE)
-FROM {S} s JOIN rk_vh h ON s.house = h.house AND s.street_key = h.street_key
-JOIN {V} v ON v.voter_id = h.voter_id
+SELECT s.sid, s.orient, v.vid, 5, coalesce(rk_here(s, v), FALSE)
+FROM {S} s JOIN rk_vhv h ON s.house = h.house AND s.street_key = h.street_key
+JOIN {V} v ON v.vid = h.vid
 WHERE s.orient = 0
 UNION ALL
 -- 3. phonetic surname + first two letters of the first name + ZIP (spelling variants)
-SELECT s.id, s.orient, v.voter_id, 3,
+SELECT s.sid, s.orient, v.vid, 3,
        CASE WHEN s.house = v.house THEN coalesce(rk_here(s, v), FALSE) ELSE FALSE END
 FROM {S} s JOIN {V} v
   ON s.last_ph = v.last_ph AND left(s.first, 2) = left(v.first, 2) AND s.zip = v.zip;
@@ -53,48 +59,48 @@ FROM {S} s JOIN {V} v
 -- 4. surname token + first-name root anywhere in the county, only for entries nobody of
 --    that surname was found for at the written address (movers, wrong or no address).
 CREATE OR REPLACE TEMP TABLE rk_found_here AS
-SELECT DISTINCT id FROM rk_pairs WHERE here;
+SELECT DISTINCT sid FROM rk_pairs WHERE here;
 
 -- Entries that could not be searched county-wide because their name is too common:
 -- "nobody found" is not evidence for them, so they go to a person (decide.py).
 CREATE OR REPLACE TEMP TABLE rk_unsearched AS
-SELECT DISTINCT s.id FROM rk_skey s
-WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.id = s.id)
+SELECT DISTINCT s.sid FROM rk_skey s
+WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid)
   AND (s.tok, s.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n > {WIDE_CAP});
 
-INSERT INTO rk_pairs (id, orient, voter_id, pass)
-SELECT DISTINCT s.id, s.orient, v.voter_id, 4
+INSERT INTO rk_pairs (sid, orient, vid, pass)
+SELECT DISTINCT s.sid, s.orient, v.vid, 4
 FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
-WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.id = s.id);
+WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid);
 
 -- 6. lines still without a namesake anywhere: a typo in one of the two names of a mover
 --    (SANRA RICHEY, FRANCISCO CASTILO) — surname sound + first-name root, or surname
 --    token + first two letters, county-wide (keys capped like pass 4). Without this such
 --    a line would be decided NOT_REGISTERED with nobody looked at.
 CREATE OR REPLACE TEMP TABLE rk_lonely AS
-SELECT DISTINCT id FROM {S}
-EXCEPT SELECT id FROM rk_pairs WHERE pass IN (1, 4)
-EXCEPT SELECT id FROM rk_found_here;
+SELECT DISTINCT sid FROM {S}
+EXCEPT SELECT sid FROM rk_pairs WHERE pass IN (1, 4)
+EXCEPT SELECT sid FROM rk_found_here;
 
 -- the lonely lines' keys, and those of them shared by at most {FUZZY_CAP} voters
 CREATE OR REPLACE TEMP TABLE rk_skey_fuzzy AS
-SELECT DISTINCT id, orient, last_ph, unnest(roots) AS root, NULL::VARCHAR AS tok,
+SELECT DISTINCT sid, orient, last_ph, unnest(roots) AS root, NULL::VARCHAR AS tok,
        NULL::VARCHAR AS f2
-FROM {S} WHERE id IN (SELECT id FROM rk_lonely) AND last_ph IS NOT NULL
+FROM {S} WHERE sid IN (SELECT sid FROM rk_lonely) AND last_ph IS NOT NULL
 UNION ALL
-SELECT DISTINCT id, orient, NULL, NULL, unnest(last_toks), left(first, 2)
-FROM {S} WHERE id IN (SELECT id FROM rk_lonely) AND first IS NOT NULL;
+SELECT DISTINCT sid, orient, NULL, NULL, unnest(last_toks), left(first, 2)
+FROM {S} WHERE sid IN (SELECT sid FROM rk_lonely) AND first IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE rk_fz_ph AS (
-    SELECT voter_id, last_ph, root
-    FROM (SELECT voter_id, last_ph, unnest(roots) AS root FROM {V}
+    SELECT vid, last_ph, root
+    FROM (SELECT vid, last_ph, unnest(roots) AS root FROM {V}
           WHERE last_ph IN (SELECT last_ph FROM rk_skey_fuzzy))
     WHERE (last_ph, root) IN (SELECT (last_ph, root) FROM rk_skey_fuzzy)
 );
 
 CREATE OR REPLACE TEMP TABLE rk_fz_tk AS (
-    SELECT voter_id, tok, f2 FROM (
-        SELECT voter_id, unnest(last_toks) AS tok, left(first, 2) AS f2 FROM {V}
+    SELECT vid, tok, f2 FROM (
+        SELECT vid, unnest(last_toks) AS tok, left(first, 2) AS f2 FROM {V}
         WHERE first IS NOT NULL)
     WHERE (tok, f2) IN (SELECT (tok, f2) FROM rk_skey_fuzzy)
 );
@@ -102,7 +108,7 @@ CREATE OR REPLACE TEMP TABLE rk_fz_tk AS (
 -- Lonely lines whose fuzzy keys were too common to search: "nobody found" is not evidence
 -- for them either (decide.py sends them to a person, like rk_unsearched above).
 INSERT INTO rk_unsearched
-SELECT DISTINCT s.id FROM rk_skey_fuzzy s
+SELECT DISTINCT s.sid FROM rk_skey_fuzzy s
 WHERE (s.last_ph, s.root) IN (SELECT (last_ph, root) FROM rk_fz_ph GROUP BY ALL
                               HAVING count(*) > {FUZZY_CAP})
    OR (s.tok, s.f2) IN (SELECT (tok, f2) FROM rk_fz_tk GROUP BY ALL
@@ -110,19 +116,19 @@ WHERE (s.last_ph, s.root) IN (SELECT (last_ph, root) FROM rk_fz_ph GROUP BY ALL
 
 CREATE OR REPLACE TEMP TABLE rk_vkey_fuzzy AS
 WITH ph AS (SELECT * FROM rk_fz_ph), tk AS (SELECT * FROM rk_fz_tk)
-SELECT voter_id, last_ph, root, NULL::VARCHAR AS tok, NULL::VARCHAR AS f2 FROM ph
+SELECT vid, last_ph, root, NULL::VARCHAR AS tok, NULL::VARCHAR AS f2 FROM ph
 WHERE (last_ph, root) IN (SELECT (last_ph, root) FROM ph GROUP BY ALL
                           HAVING count(*) <= {FUZZY_CAP})
 UNION ALL
-SELECT voter_id, NULL, NULL, tok, f2 FROM tk
+SELECT vid, NULL, NULL, tok, f2 FROM tk
 WHERE (tok, f2) IN (SELECT (tok, f2) FROM tk GROUP BY ALL HAVING count(*) <= {FUZZY_CAP});
 
-INSERT INTO rk_pairs (id, orient, voter_id, pass)
-SELECT DISTINCT p.id, p.orient, p.voter_id, 6
-FROM (SELECT s.id, s.orient, v.voter_id FROM rk_skey_fuzzy s
+INSERT INTO rk_pairs (sid, orient, vid, pass)
+SELECT DISTINCT p.sid, p.orient, p.vid, 6
+FROM (SELECT s.sid, s.orient, v.vid FROM rk_skey_fuzzy s
       JOIN rk_vkey_fuzzy v USING (last_ph, root)
       UNION ALL
-      SELECT s.id, s.orient, v.voter_id FROM rk_skey_fuzzy s
+      SELECT s.sid, s.orient, v.vid FROM rk_skey_fuzzy s
       JOIN rk_vkey_fuzzy v USING (tok, f2)) p;
 
 -- 8. lines still without a namesake after pass 6: one letter off in either name (a
@@ -135,18 +141,18 @@ CREATE OR REPLACE TEMP MACRO rk_del1(x) AS
     list_append(list_transform(range(1, length(x) + 1), lambda i: x[1:i - 1] || x[i + 1:]), x);
 
 CREATE OR REPLACE TEMP TABLE rk_l8 AS
-SELECT id, orient, first, last_key, roots, last_toks FROM {S} s
-WHERE id IN (SELECT id FROM rk_lonely)
-  AND NOT EXISTS (SELECT 1 FROM rk_pairs p WHERE p.id = s.id AND p.pass = 6)
+SELECT sid, orient, first, last_key, roots, last_toks FROM {S} s
+WHERE sid IN (SELECT sid FROM rk_lonely)
+  AND NOT EXISTS (SELECT 1 FROM rk_pairs p WHERE p.sid = s.sid AND p.pass = 6)
   AND first IS NOT NULL AND last_key IS NOT NULL;
 
 -- the voter file's surnames and first names one edit from a lonely line's
 CREATE OR REPLACE TEMP TABLE rk_near8 AS
 WITH e AS (
-    SELECT id, orient, 'last' AS kind, unnest(rk_del1(last_key)) AS var FROM rk_l8
+    SELECT sid, orient, 'last' AS kind, unnest(rk_del1(last_key)) AS var FROM rk_l8
     WHERE length(last_key) >= 4
     UNION ALL
-    SELECT id, orient, 'first', unnest(rk_del1(first)) FROM rk_l8 WHERE length(first) >= 4
+    SELECT sid, orient, 'first', unnest(rk_del1(first)) FROM rk_l8 WHERE length(first) >= 4
 ), vv AS (
     SELECT 'last' AS kind, name, unnest(rk_del1(name)) AS var
     FROM (SELECT DISTINCT last_key AS name FROM {V} WHERE length(last_key) >= 4)
@@ -154,69 +160,69 @@ WITH e AS (
     SELECT 'first', name, unnest(rk_del1(name))
     FROM (SELECT DISTINCT first AS name FROM {V} WHERE length(first) >= 4)
 )
-SELECT DISTINCT e.id, e.orient, e.kind, vv.name FROM e JOIN vv USING (kind, var);
+SELECT DISTINCT e.sid, e.orient, e.kind, vv.name FROM e JOIN vv USING (kind, var);
 
 -- keys: a near surname with the line's first-name roots, or a near first name with the
 -- line's surname tokens
 CREATE OR REPLACE TEMP TABLE rk_k8_last AS
-SELECT DISTINCT n.id, n.orient, n.name AS last_key, unnest(l.roots) AS root
-FROM rk_near8 n JOIN rk_l8 l USING (id, orient) WHERE n.kind = 'last';
+SELECT DISTINCT n.sid, n.orient, n.name AS last_key, unnest(l.roots) AS root
+FROM rk_near8 n JOIN rk_l8 l USING (sid, orient) WHERE n.kind = 'last';
 
 CREATE OR REPLACE TEMP TABLE rk_k8_first AS
-SELECT DISTINCT n.id, n.orient, unnest(l.last_toks) AS tok, n.name AS root
-FROM rk_near8 n JOIN rk_l8 l USING (id, orient) WHERE n.kind = 'first';
+SELECT DISTINCT n.sid, n.orient, unnest(l.last_toks) AS tok, n.name AS root
+FROM rk_near8 n JOIN rk_l8 l USING (sid, orient) WHERE n.kind = 'first';
 
 -- how many voters bear each such near name
 CREATE OR REPLACE TEMP TABLE rk_n8 AS
-SELECT k.id, k.orient, k.last_key, k.root, count(v.voter_id) AS n
+SELECT k.sid, k.orient, k.last_key, k.root, count(v.vid) AS n
 FROM rk_k8_last k JOIN {V} v ON v.last_key = k.last_key AND v.first = k.root
 GROUP BY ALL
 UNION ALL
-SELECT k.id, k.orient, k.tok, k.root, any_value(n.n)
+SELECT k.sid, k.orient, k.tok, k.root, any_value(n.n)
 FROM rk_k8_first k JOIN rk_vkey_n n USING (tok, root)
 GROUP BY ALL;
 
 -- A near name borne by too many voters to search: "nobody found" is no evidence either.
 INSERT INTO rk_unsearched
-SELECT DISTINCT id FROM rk_n8 WHERE n > {FUZZY_CAP};
+SELECT DISTINCT sid FROM rk_n8 WHERE n > {FUZZY_CAP};
 
-INSERT INTO rk_pairs (id, orient, voter_id, pass)
-SELECT DISTINCT p.id, p.orient, p.voter_id, 8
-FROM (SELECT k.id, k.orient, v.voter_id FROM rk_k8_last k
+INSERT INTO rk_pairs (sid, orient, vid, pass)
+SELECT DISTINCT p.sid, p.orient, p.vid, 8
+FROM (SELECT k.sid, k.orient, v.vid FROM rk_k8_last k
       JOIN {V} v ON v.last_key = k.last_key AND v.first = k.root
-      WHERE (k.id, k.orient, k.last_key, k.root) IN
-            (SELECT (id, orient, last_key, root) FROM rk_n8 WHERE n <= {FUZZY_CAP})
+      WHERE (k.sid, k.orient, k.last_key, k.root) IN
+            (SELECT (sid, orient, last_key, root) FROM rk_n8 WHERE n <= {FUZZY_CAP})
       UNION ALL
-      SELECT k.id, k.orient, v.voter_id FROM rk_k8_first k
+      SELECT k.sid, k.orient, v.vid FROM rk_k8_first k
       JOIN rk_vkey v USING (tok, root)
       WHERE (k.tok, k.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {FUZZY_CAP})) p;
 
 -- 7. house number + ZIP + first initial: a misspelt street at the right address
 --    (SANTA OSA PL for SANTA ROSA PL), for lines nobody was found for at the address.
-INSERT INTO rk_pairs (id, orient, voter_id, pass)
-SELECT s.id, s.orient, v.voter_id, 7
+INSERT INTO rk_pairs (sid, orient, vid, pass)
+SELECT s.sid, s.orient, v.vid, 7
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.zip = v.zip
     AND left(s.first, 1) = left(v.first, 1)
-WHERE s.orient = 0 AND NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.id = s.id)
+WHERE s.orient = 0 AND NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid)
   AND s.street_key IS DISTINCT FROM v.street_key;
 
 CREATE OR REPLACE TEMP TABLE rk_cand AS
 -- passes as a bit mask (bit p set = found by pass p): cheaper to group than a list
-SELECT id, orient, voter_id, bit_or(1 << pass) AS passes
+SELECT sid, orient, vid, bit_or(1 << pass) AS passes
 FROM rk_pairs GROUP BY ALL;
 
 -- Candidates whose earlier address (voter_history) is the one written on the line.
 CREATE OR REPLACE TEMP TABLE rk_cand_hist AS
-SELECT DISTINCT c.id, c.voter_id
-FROM rk_cand c JOIN {S} s ON s.id = c.id AND s.orient = 0
-JOIN rk_vh h ON h.voter_id = c.voter_id AND h.house = s.house
+SELECT DISTINCT c.sid, c.vid
+FROM rk_cand c JOIN {S} s ON s.sid = c.sid AND s.orient = 0
+JOIN rk_vhv h ON h.vid = c.vid AND h.house = s.house
             AND h.street_key = s.street_key;
 
 -- Training pairs for the name fields' m (score.fit): entries × residents of the written
 -- address, unfiltered, for one entry in TRAIN_EVERY (the candidate pairs above leave out
 -- the residents whose names share nothing, and EM needs the non-matches too).
 CREATE OR REPLACE TEMP TABLE rk_train_addr AS
-SELECT s.id, s.orient, v.voter_id, 4 AS passes
+SELECT s.sid, s.orient, v.vid, 4 AS passes
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0 AND hash(s.id) % {TRAIN_EVERY} = 0;
 
@@ -224,6 +230,7 @@ WHERE s.orient = 0 AND hash(s.id) % {TRAIN_EVERY} = 0;
 -- and first-name root anywhere in the county (not only in the written ZIP: pass 1 is
 -- blocked on the ZIP, so on it a wrong or missing ZIP would look like a non-match).
 CREATE OR REPLACE TEMP TABLE rk_train_name AS
-SELECT DISTINCT s.id, s.orient, v.voter_id, 2 AS passes
+SELECT DISTINCT s.sid, s.orient, v.vid, 2 AS passes
 FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
-WHERE s.orient = 0 AND hash(s.id) % {TRAIN_EVERY} = 0;
+WHERE s.orient = 0
+  AND s.sid IN (SELECT sid FROM {S} WHERE orient = 0 AND hash(id) % {TRAIN_EVERY} = 0);

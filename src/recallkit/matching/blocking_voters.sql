@@ -5,7 +5,7 @@
 -- Compound surnames give one key per token, so GARCIA meets GARCIA LOPEZ.
 -- (house: blocking.sql tells a key found at the written house number apart)
 CREATE OR REPLACE TEMP TABLE rk_vkey AS
-SELECT voter_id, unnest(last_toks) AS tok, first AS root, zip, house FROM {V}
+SELECT vid, unnest(last_toks) AS tok, first AS root, zip, house FROM {V}
 WHERE first IS NOT NULL;
 
 -- how many voters share each key

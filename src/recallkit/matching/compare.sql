@@ -1,7 +1,8 @@
 -- Field comparisons for every candidate pair, as agreement levels (-1 = a side is blank,
 -- which carries no evidence either way; 0 = disagree; higher = closer agreement).
--- {S} entries, {V} voters, {PAIRS} (id, orient, voter_id, passes as a bit mask; each
--- (id, orient, voter_id) once).
+-- {S} entries, {V} voters, {PAIRS} (sid, orient, vid, passes as a bit mask; each
+-- (sid, orient, vid) once). Joins are on the row numbers sid and vid; the ids (id,
+-- voter_id) are carried along for the decisions and their evidence.
 -- Per entry and voter only the reading of the name (as written / swapped) that agrees
 -- best is kept; 'as written' wins ties.
 --
@@ -21,26 +22,26 @@
 --   elements are not distinct (nested comparison takes NULL = NULL).
 CREATE OR REPLACE TEMP TABLE {OUT} AS
 WITH d AS (
-    SELECT id, voter_id FROM {PAIRS} WHERE orient = 1
-    INTERSECT SELECT id, voter_id FROM {PAIRS} WHERE orient = 0
+    SELECT sid, vid FROM {PAIRS} WHERE orient = 1
+    INTERSECT SELECT sid, vid FROM {PAIRS} WHERE orient = 0
 ), pv AS MATERIALIZED (
-    SELECT p.id, p.orient, p.voter_id, p.passes, ch.id IS NOT NULL AS hist,
-           d.id IS NOT NULL AS dup,
+    SELECT p.sid, p.orient, p.vid, p.passes, ch.sid IS NOT NULL AS hist,
+           d.sid IS NOT NULL AS dup, v.voter_id,
            v.first AS v_first, v.roots AS v_roots, v.given AS v_given,
            v.last_toks AS v_last, v.last_key AS v_key, v.last_ph AS v_ph,
            v.mid_initial AS v_mid, v.suffix AS v_sfx, v.house AS v_house,
            v.house_hi AS v_house_hi, v.street_key AS v_street, v.zip AS v_zip,
            v.city AS v_city, v.unit AS v_unit
     FROM {PAIRS} p
-    JOIN {V} v ON v.voter_id = p.voter_id
-    LEFT JOIN rk_cand_hist ch ON ch.id = p.id AND ch.voter_id = p.voter_id
-    LEFT JOIN d ON d.id = p.id AND d.voter_id = p.voter_id
+    JOIN {V} v ON v.vid = p.vid
+    LEFT JOIN rk_cand_hist ch ON ch.sid = p.sid AND ch.vid = p.vid
+    LEFT JOIN d ON d.sid = p.sid AND d.vid = p.vid
 ), j AS (
-    SELECT pv.*, s.first AS s_first, s.roots AS s_roots, s.last_toks AS s_last,
+    SELECT pv.*, s.id, s.first AS s_first, s.roots AS s_roots, s.last_toks AS s_last,
            s.last_key AS s_key, s.last_ph AS s_ph, s.mid_initial AS s_mid,
            s.suffix AS s_sfx, s.house AS s_house, s.street_key AS s_street,
            s.zip AS s_zip, s.city AS s_city, s.unit AS s_unit
-    FROM pv JOIN {S} s ON s.id = pv.id AND s.orient = pv.orient
+    FROM pv JOIN {S} s ON s.sid = pv.sid AND s.orient = pv.orient
 ), c AS (
     SELECT *,
         CASE WHEN s_key = v_key AND length(s_key) > 0 THEN 1.0::DOUBLE
@@ -56,7 +57,7 @@ WITH d AS (
              ELSE coalesce(jaro_winkler_similarity(s_street, v_street), 0) END AS street_jw
     FROM j
 ), l AS MATERIALIZED (
-    SELECT id, orient, voter_id, passes,
+    SELECT sid, id, orient, vid, voter_id, passes,
     CASE WHEN s_first IS NULL OR v_first IS NULL THEN -1
          WHEN s_first = v_first THEN 4
          -- a nickname of the voter's name or the reverse (BOB for ROBERT), a given name
@@ -128,5 +129,5 @@ WITH d AS (
 SELECT * EXCLUDE (dup) FROM l WHERE NOT dup
 UNION ALL
 SELECT * EXCLUDE (dup) FROM l WHERE dup
-QUALIFY row_number() OVER (PARTITION BY id, voter_id
+QUALIFY row_number() OVER (PARTITION BY sid, vid
     ORDER BY greatest(first, 0) + greatest(last, 0) DESC, orient) = 1;

@@ -60,17 +60,17 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {elig} AS
         SELECT *, excluded_why IS NOT NULL AS excluded,
-            row_number() OVER (PARTITION BY id ORDER BY excluded_why IS NOT NULL,
+            row_number() OVER (PARTITION BY sid ORDER BY excluded_why IS NOT NULL,
                                score DESC, voter_id) AS rnk,
-            max(score) FILTER (WHERE excluded_why IS NULL) OVER (PARTITION BY id) AS best
+            max(score) FILTER (WHERE excluded_why IS NULL) OVER (PARTITION BY sid) AS best
         FROM (
             SELECT *,
                 CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
                      WHEN first = 0 THEN 'first_name_differs'
                      WHEN suffix_conflict THEN 'suffix_conflict'
                      WHEN last = 0 AND first <= 1 THEN 'name_differs'
-                     WHEN first IN (1, 2) AND {here} AND id IN (
-                         SELECT id FROM {scored}
+                     WHEN first IN (1, 2) AND {here} AND sid IN (
+                         SELECT sid FROM {scored}
                          WHERE first = 4 AND {here} AND NOT suffix_conflict)
                           THEN 'housemate_exact_name'
                      END AS excluded_why
@@ -79,7 +79,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_dec_agg AS
         WITH g AS (
-            SELECT id,
+            SELECT sid,
                    -- Σ 2^score over the eligible candidates, scaled by the best one
                    -- (kept in range whatever the scores)
                    any_value(best) AS best,
@@ -94,15 +94,15 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
                    any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
                    any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level
-            FROM {elig} GROUP BY id
+            FROM {elig} GROUP BY sid
         )
-        SELECT e.id, g.voter_id, g.score, g.best, g.rel_sum,
+        SELECT e.sid, e.id, g.voter_id, g.score, g.best, g.rel_sum,
                coalesce(g.candidates, 0) AS candidates, coalesce(g.excluded, 0) AS excluded,
                coalesce(g.doubtful, FALSE) AS doubtful, g.first_level,
-               u.id IS NOT NULL AS unsearched
-        FROM (SELECT DISTINCT id FROM {entries}) e
-        LEFT JOIN g USING (id)
-        LEFT JOIN (SELECT DISTINCT id FROM {unsearched}) u USING (id)
+               u.sid IS NOT NULL AS unsearched
+        FROM (SELECT DISTINCT sid, id FROM {entries}) e
+        LEFT JOIN g USING (sid)
+        LEFT JOIN (SELECT DISTINCT sid FROM {unsearched}) u USING (sid)
     """)
     share = DEFAULT_REGISTERED_SHARE if registered_share is None else registered_share
     if registered_share is None:  # one re-estimate of the registered share from this run
@@ -114,7 +114,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         WITH p AS (
             SELECT *, {p_best} AS p_best, {p_none} AS p_none FROM rk_dec_agg
         )
-        SELECT id, voter_id, score, p_best, p_none, candidates, excluded, doubtful,
+        SELECT sid, id, voter_id, score, p_best, p_none, candidates, excluded, doubtful,
                CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
                          AND first_level >= {MIN_AUTO_FIRST} THEN 'match'
                     WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
@@ -140,7 +140,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                     w_mid := round(e.w_mid, 3), w_house := round(e.w_house, 3),
                     w_street := round(e.w_street, 3), w_loc := round(e.w_loc, 3),
                     w_unit := round(e.w_unit, 3)) AS c
-        FROM {elig} e JOIN {out} m USING (id)
+        FROM {elig} e JOIN {out} m USING (sid)
         WHERE e.rnk <= {TOP_K}
     """)
     return share

@@ -86,7 +86,8 @@ def address_keys(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> No
 
 
 def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
-    """rk_v: one row per voter with name tokens, nickname roots and address keys.
+    """rk_v: one row per voter with name tokens, nickname roots and address keys, and
+    `vid`, the voter's row number, by which matching joins (an integer key is cheaper).
 
     A county has far fewer distinct names and addresses than voters (1M voters: about
     5,000 first names, 33,000 surnames, 470,000 addresses, 268 cities, 5 county spellings),
@@ -132,14 +133,14 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
     address_keys(con, f"SELECT {addr} AS addr FROM voters", "rk_v_ad")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT v.voter_id, f.first, list_concat(f.ft, m.mt) AS given,
+        SELECT v.vid, v.voter_id, f.first, list_concat(f.ft, m.mt) AS given,
                left(m.mt[1], 1) AS mid_initial,
                l.last_toks, l.last_key, l.last_ph,
                CASE WHEN v.sx = '' THEN l.last_sfx
                     ELSE coalesce(nullif(rk_clean(v.sx), ''), l.last_sfx) END AS suffix,
                f.roots, a.house, a.house_hi, a.street_key, a.unit, p.zip, p.city,
                p.county, v.registration_date, v.status, v.status_date
-        FROM (SELECT voter_id, coalesce(first_name, '') AS fn,
+        FROM (SELECT rowid AS vid, voter_id, coalesce(first_name, '') AS fn,
                      coalesce(middle_name, '') AS mn, coalesce(last_name, '') AS ln,
                      coalesce(name_suffix, '') AS sx, {addr} AS addr,
                      coalesce(city, '') AS city_raw, coalesce(zip, '') AS zip_raw,
@@ -156,7 +157,8 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
 
 def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                   table: str = "rk_s") -> int:
-    """Handwritten entries -> one row per (id, orientation).
+    """Handwritten entries -> one row per (id, orientation), with `sid`, the line's rank
+    by id, by which matching joins.
 
     `source_sql` must yield columns id, printed_name, residence_address, city, zip.
     The parsing steps are materialized one temp table at a time: as one statement, DuckDB
@@ -205,7 +207,8 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
             SELECT last_key, {phonetic("last_key")} AS last_ph
             FROM (SELECT DISTINCT last_key FROM o WHERE last_key IS NOT NULL)
         )
-        SELECT id, orient, comma, name_unreadable, addr_missing, first,
+        SELECT dense_rank() OVER (ORDER BY id) AS sid, id, orient, comma, name_unreadable,
+               addr_missing, first,
                rk_surname_tokens(rest) AS last_toks, o.last_key, ph.last_ph,
                left(list_filter(mids, lambda x: length(x) >= 1)[1], 1) AS mid_initial,
                suffix,

@@ -74,8 +74,8 @@ def compare(con: duckdb.DuckDBPyConnection, pairs: str, out: str,
             s: str = "rk_s", v: str = "rk_v", fields: tuple[str, ...] | None = None) -> None:
     """Agreement levels of every pair in `pairs` (compare.sql) as the table `out`.
 
-    `fields` (e.g. NAME_FIELDS) asks for only those levels, besides id, orient, voter_id
-    and passes: fit reads nothing else from its training pairs. When every pair has one
+    `fields` (e.g. NAME_FIELDS) asks for only those levels, besides sid, orient, vid and
+    passes: fit reads nothing else from its training pairs. When every pair has one
     reading of the name (orient 0 only, as in the training pairs) the other comparisons
     are then not computed at all; otherwise all columns are built."""
     sql = (SQL_DIR / "compare.sql").read_text(encoding="utf-8")
@@ -83,7 +83,7 @@ def compare(con: duckdb.DuckDBPyConnection, pairs: str, out: str,
             f"SELECT count(*) FROM {pairs} WHERE orient <> 0").fetchall()[0][0]:
         head, cut, _ = sql.partition(_RANKING)
         if cut:
-            keep = ", ".join(("id", "orient", "voter_id", "passes", *fields))
+            keep = ", ".join(("sid", "orient", "vid", "passes", *fields))
             sql = (head.replace("l AS MATERIALIZED (", "l AS (")
                    + f"SELECT {keep} FROM l;\n")
     con.execute(sql.replace("{OUT}", out).replace("{PAIRS}", pairs)
@@ -100,10 +100,10 @@ def estimate_u(con: duckdb.DuckDBPyConnection, entries: str = "rk_s",
     verification must come out the same when it is run again on the same files."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE rk_upairs AS
-        SELECT s.id, s.orient, v.voter_id, 0 AS passes
-        FROM (SELECT id, orient FROM {entries} WHERE orient = 0
+        SELECT s.sid, s.orient, v.vid, 0 AS passes
+        FROM (SELECT sid, orient FROM {entries} WHERE orient = 0
               ORDER BY hash(id, {seed!r}), id LIMIT {n_entries}) s
-        CROSS JOIN (SELECT voter_id FROM {voters}
+        CROSS JOIN (SELECT vid FROM {voters}
                     ORDER BY hash(voter_id, {seed!r}), voter_id LIMIT {n_voters}) v
     """)
     compare(con, "rk_upairs", "rk_ucmp", entries, voters, fields=tuple(FIELDS))
