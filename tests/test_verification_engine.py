@@ -127,7 +127,7 @@ def _insert(con, table: str, cols: list[str], rows: list[tuple]) -> None:
 
 
 def build(tmp_path, lines=LINES, filler_lines: int = 60, measure: int = 200_000,
-          voters=VOTERS):
+          voters=VOTERS, sections=SECTIONS):
     """The hand-made petition plus `filler_lines` clean signers (one registered filler voter
     each; at least 400 filler voters). `measure` is the registered voters: a test that draws
     a sample must pass the raw-count gate (EC 11222(b)), so keep 15% of it (50,000 or more
@@ -148,7 +148,7 @@ def build(tmp_path, lines=LINES, filler_lines: int = 60, measure: int = 200_000,
     con.executemany(
         "INSERT INTO sections (section_id, county, pages, signature_lines, declaration_signed, "
         "circulated_from, circulated_to, date_filed, defects, circulator_name) "
-        "VALUES (?, ?, 10, 10, ?, ?, ?, ?, ?, 'C')", SECTIONS)
+        "VALUES (?, ?, 10, 10, ?, ?, ?, ?, ?, 'C')", sections)
     rows = [(lid, *lid.split(":"), name, addr, city, z, sig)
             for lid, name, addr, city, z, sig, _ in lines]
     # filler signers: registered voters signing cleanly (the model learns from them)

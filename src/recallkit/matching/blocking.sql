@@ -197,14 +197,16 @@ FROM (SELECT k.sid, k.orient, v.vid FROM rk_k8_last k
       JOIN rk_vkey v USING (tok, root)
       WHERE (k.tok, k.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {FUZZY_CAP})) p;
 
--- 7. house number + ZIP + first initial: a misspelt street at the right address
---    (SANTA OSA PL for SANTA ROSA PL), for lines nobody was found for at the address.
+-- 7. house number + ZIP + first initial or a surname token: a street written otherwise
+--    at the right address (SANTA OSA PL for SANTA ROSA PL, CESAR CHAVEZ for CESAR E
+--    CHAVEZ), for lines nobody was found for at the address. The surname catches a voter
+--    who goes by a middle name (CARMEN RODRIGUEZ for MARIA DEL CARMEN RODRIGUEZ).
 INSERT INTO rk_pairs (sid, orient, vid, pass)
 SELECT s.sid, s.orient, v.vid, 7
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.zip = v.zip
-    AND left(s.first, 1) = left(v.first, 1)
 WHERE s.orient = 0 AND NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid)
-  AND s.street_key IS DISTINCT FROM v.street_key;
+  AND s.street_key IS DISTINCT FROM v.street_key
+  AND (left(s.first, 1) = left(v.first, 1) OR list_has_any(s.last_toks, v.last_toks));
 
 CREATE OR REPLACE TEMP TABLE rk_cand AS
 -- passes as a bit mask (bit p set = found by pass p): cheaper to group than a list

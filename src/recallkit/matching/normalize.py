@@ -133,7 +133,13 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
     address_keys(con, f"SELECT {addr} AS addr FROM voters", "rk_v_ad")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT v.vid, v.voter_id, f.first, list_concat(f.ft, m.mt) AS given,
+        SELECT v.vid, v.voter_id, f.first,
+               -- the given names, and all of them written as one (SEOYEON for SEO-YEON,
+               -- JIHOON for JI HOON)
+               CASE WHEN len(f.ft) + len(m.mt) > 1
+                    THEN list_append(list_concat(f.ft, m.mt),
+                                     array_to_string(list_concat(f.ft, m.mt), ''))
+                    ELSE list_concat(f.ft, m.mt) END AS given,
                left(m.mt[1], 1) AS mid_initial,
                l.last_toks, l.last_key, l.last_ph,
                CASE WHEN v.sx = '' THEN l.last_sfx

@@ -1,0 +1,92 @@
+"""Names and addresses as Los Angeles writes them, decided without a person: Vietnamese
+and Chinese names in either order, Korean given names with and without the hyphen,
+Armenian spellings, compound Hispanic names used in part, Spanish and English nicknames,
+and a family member who is not registered."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from recallkit.verification import stages
+from test_verification_engine import FILED, FROM, LINES, SECTIONS, TO, VOTERS, build
+
+D = date(2005, 1, 1)
+
+
+def _v(i: int, first: str, middle: str | None, last: str, addr: str, city: str,
+       z: str) -> tuple:
+    return (f"G{i}", first, middle, last, None, addr, city, z, "Los Angeles", D, "active",
+            None)
+
+
+EXTRA_VOTERS = [
+    _v(1, "MINH", "VAN", "NGUYEN", "1500 W WESTMINSTER BLVD", "WESTMINSTER", "92683"),
+    _v(2, "MIN-JUN", None, "KIM", "3700 W 6TH ST APT 12", "LOS ANGELES", "90020"),
+    _v(3, "ARMEN", None, "HOVSEPIAN", "1020 E COLORADO ST", "GLENDALE", "91205"),
+    _v(4, "WEI", None, "WANG", "88 S ATLANTIC BLVD", "MONTEREY PARK", "91754"),
+    _v(5, "MARIA DEL CARMEN", None, "RODRIGUEZ HERNANDEZ", "4510 E CESAR E CHAVEZ AVE",
+       "LOS ANGELES", "90022"),
+    _v(6, "JESUS", None, "RAMIREZ", "2211 E 1ST ST", "LOS ANGELES", "90033"),
+    _v(7, "IGNACIO", None, "FLORES", "310 N SOTO ST", "LOS ANGELES", "90033"),
+    _v(8, "MARGARET", "ANN", "O'BRIEN", "742 EVERGREEN TER", "BURBANK", "91505"),
+    _v(9, "JUAN", None, "MARTINEZ", "1601 S CENTRAL AVE", "LOS ANGELES", "90021"),
+    _v(11, "SEO-YEON", None, "PARK", "600 S NORMANDIE AVE UNIT 3", "LOS ANGELES", "90005"),
+    _v(12, "HOVHANNES", None, "TER-PETROSYAN", "221 W BROADWAY", "GLENDALE", "91204"),
+    _v(13, "XUAN", "THI", "TRAN", "9200 BOLSA AVE", "WESTMINSTER", "92683"),
+    _v(14, "FRANCISCO", "JAVIER", "DE LA TORRE", "77 W AVENUE 26", "LOS ANGELES", "90031"),
+    _v(15, "WILLIAM", None, "JOHNSON", "1900 N VERMONT AVE", "LOS ANGELES", "90027"),
+    _v(16, "JI", "HOON", "CHOI", "410 S WESTERN AVE", "LOS ANGELES", "90020"),
+]
+
+VALID = ("valid", None)
+# line id, printed name, address, city, zip, has_signature, expected, voter
+EXTRA_LINES = [
+    ("9:1:1", "Nguyen Van Minh", "1500 W Westminster Boulevard", "Westminster", "92683",
+     VALID, "G1"),                                  # surname first, no comma
+    ("9:1:2", "Min Jun Kim", "3700 W 6th St #12", "Los Angeles", "90020", VALID, "G2"),
+    ("9:1:3", "Hovsepyan Armen", "1020 E Colorado St", "Glendale", "91205", VALID,
+     "G3"),                                         # -YAN for -IAN, surname first
+    ("9:1:4", "Wang Wei", "88 S Atlantic Blvd", "Monterey Park", "91754", VALID, "G4"),
+    ("9:1:5", "Carmen Rodriguez", "4510 E Cesar Chavez Ave", "Los Angeles", "90022",
+     VALID, "G5"),                                  # goes by a later given name
+    ("9:1:6", "Chuy Ramirez", "2211 E First St", "Los Angeles", "90033", VALID, "G6"),
+    ("9:1:7", "Nacho Flores", "310 N Soto St", "Los Angeles", "90033", VALID, "G7"),
+    ("9:1:8", "Peggy OBrien", "742 Evergreen Terrace", "Burbank", "91505", VALID, "G8"),
+    ("9:1:9", "Carlos Martinez", "1601 S Central Ave", "Los Angeles", "90021",
+     ("invalid", "NOT_REGISTERED"), None),          # a family member, not registered
+    ("9:1:10", "Seoyeon Park", "600 S Normandie Ave #3", "Los Angeles", "90005", VALID,
+     "G11"),                                        # the hyphenated given name as one
+    ("9:2:1", "Hovhannes Ter Petrosyan", "221 W Broadway", "Glendale", "91204", VALID,
+     "G12"),
+    ("9:2:2", "TRAN, XUAN T", "9200 Bolsa Ave", "Westminster", "92683", VALID, "G13"),
+    ("9:2:3", "Frank De La Torre", "77 W Ave 26", "Los Angeles", "90031", VALID, "G14"),
+    ("9:2:4", "Bill Johnson", "1900 North Vermont Avenue", "Los Angeles", "90027", VALID,
+     "G15"),
+    ("9:2:5", "Jihoon Choi", "410 S Western Ave", "Los Angeles", "90020", VALID, "G16"),
+]
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory):
+    sections = [*SECTIONS, ("9", "Los Angeles", True, FROM, TO, FILED, None)]
+    lines = [*LINES, *((lid, name, addr, city, z, True, exp)
+                       for lid, name, addr, city, z, exp, _ in EXTRA_LINES)]
+    ws = build(tmp_path_factory.mktemp("names"), lines=lines,
+               voters=[*VOTERS, *EXTRA_VOTERS], sections=sections)
+    stages.verify(ws, "full", "test")
+    yield ws
+    ws.close()
+
+
+@pytest.mark.parametrize("line", EXTRA_LINES, ids=[x[1] for x in EXTRA_LINES])
+def test_decided_alone_with_the_right_voter(verified, line):
+    lid, *_, expected, voter = line
+    row = verified.con.execute("SELECT determination, reason, voter_id "
+                               "FROM current_determinations WHERE line_id = ?",
+                               [lid]).fetchall()
+    queued = verified.con.execute("SELECT reason_hint FROM review_queue WHERE line_id = ?",
+                                  [lid]).fetchall()
+    assert row, f"{lid} was sent to review ({queued}) instead of decided"
+    assert row[0] == (*expected, voter)
