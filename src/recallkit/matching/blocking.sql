@@ -33,8 +33,12 @@ UNION ALL
 --    does not know, misspelt surnames at the right address). Residents whose names share
 --    nothing with the entry's (no initial, nickname root, surname token or sound, name
 --    in either order) are left out: they could only be excluded as different people,
---    and they were two thirds of all pairs.
-SELECT s.sid, s.orient, v.vid, 2, coalesce(rk_here(s, v), FALSE)
+--    and they were two thirds of all pairs. A resident whose surname is the line's first
+--    word is paired with the line read surname first too (orient 1: CHAN TAI MAN for
+--    TAI MAN CHAN, LEE JI-EUN), which only this pass looks for at the address.
+SELECT s.sid,
+       unnest(CASE WHEN list_contains(v.last_toks, s.first) THEN [0, 1] ELSE [0] END),
+       v.vid, 2, coalesce(rk_here(s, v), FALSE)
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0
   AND (left(s.first, 1) = left(v.first, 1) OR s.last_ph = v.last_ph

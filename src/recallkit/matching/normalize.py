@@ -6,9 +6,12 @@ keys means the writers wrote different things, not that two normalizers disagree
 Voter side (structured): first/middle/last/suffix columns; the address from split parts
 when the file has them (VoteCal, WA VRDB), else from the one-line residence address.
 Petition side (free text): the printed name may be "FIRST MIDDLE LAST", "LAST, FIRST"
-or swapped without a comma; every line gets an orientation row 0 (as written) and, when
-there is no comma, an orientation row 1 (first and last swapped). Scoring keeps the
-better orientation and records which one it used.
+or swapped without a comma (surname first, as Chinese, Korean and Vietnamese names are
+often written: CHAN TAI MAN, NGUYEN VAN MINH); every line gets an orientation row 0 (as
+written) and, when there is no comma, an orientation row 1 (the last word as the first
+name, the words before it as the surname, which the comparison tests against the
+voter's given names). Scoring keeps the better orientation and records which one it
+used.
 """
 
 from __future__ import annotations
