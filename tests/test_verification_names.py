@@ -55,6 +55,15 @@ EXTRA_VOTERS = [
     _v(29, "KATHERINE", "L", "NAKAMURA", "1440 W 190TH ST", "GARDENA", "90248"),
     _v(30, "FRANCISCO", None, "GUTIERREZ", "8800 S WESTERN AVE", "LOS ANGELES", "90047"),
     _v(31, "ANI", None, "GRIGORYAN", "1100 N CENTRAL AVE", "GLENDALE", "91202"),
+    _v(32, "MARY ANN", None, "SULLIVAN", "301 E 3RD ST", "LONG BEACH", "90802"),
+    _v(33, "MARYANN", None, "KOWALCZYK", "52 N LAKE AVE", "PASADENA", "91101"),
+    _v(34, "PATRICK", None, "ST JOHN", "1616 N LA BREA AVE", "LOS ANGELES", "90028"),
+    _v(35, "ANGUS", None, "MCDONALD", "4 OAK KNOLL TER", "PASADENA", "91106"),
+    _v(36, "MARIA", "ELENA", "GOMEZ", "615 S LA FAYETTE PARK PL", "LOS ANGELES", "90057"),
+    _v(37, "SUSAN", None, "BLACKWOOD", "3 PALOS VERDES DR W", "PALOS VERDES ESTATES",
+       "90274"),
+    _v(38, "DANIEL", None, "KRIKORIAN", "330 N JACKSON ST APT 201", "GLENDALE", "91206"),
+    _v(39, "ALEJANDRO", None, "CASTANEDA", "1101 W 7TH ST", "SAN PEDRO", "90731"),
 ]
 
 VALID = ("valid", None)
@@ -105,6 +114,19 @@ EXTRA_LINES = [
     ("9:4:5", "Pancho Gutierrez", "8800 S Western Ave", "Los Angeles", "90047", VALID,
      "G30"),
     ("9:4:6", "Ani Grigorian", "1100 N Central Ave", "Glendale", "91202", VALID, "G31"),
+    ("9:5:1", "Mary Ann Sullivan", "301 East Third Street", "Long Beach", "90802", VALID,
+     "G32"),
+    ("9:5:2", "Mary Ann Kowalczyk", "52 N. Lake Ave.", "Pasadena", "91101", VALID, "G33"),
+    ("9:5:3", "Patrick Saint John", "1616 N La Brea", "Los Angeles", "90028", VALID,
+     "G34"),                                        # no street type written
+    ("9:5:4", "Angus Mc Donald", "4 Oak Knoll Terrace", "Pasadena", "91106", VALID, "G35"),
+    ("9:5:5", "Maria Gomez", "615 S Lafayette Park Pl", "Los Angeles", "90057", VALID,
+     "G36"),                                        # middle name left out
+    ("9:5:6", "Susan Blackwood", "3 Palos Verdes Dr West", "Palos Verdes Estates",
+     "90274", VALID, "G37"),
+    ("9:5:7", "Danny Krikorian", "330 N Jackson St #201", "Glendale", "91206", VALID,
+     "G38"),
+    ("9:5:8", "Alex Castaneda", "1101 W Seventh St", "San Pedro", "90731", VALID, "G39"),
 ]
 
 
