@@ -41,6 +41,17 @@ def test_house_number_range_and_unit(con):
     assert (house, hi, key, unit) == ("1234", "1236", "MAIN", "5")
 
 
+@pytest.mark.parametrize("addr,key,unit", [
+    ("10300 Garvey Ave Sp 14", "GARVEY", "14"),        # a mobile-home space
+    ("10300 GARVEY AVE SP14", "GARVEY", "14"),
+    ("10300 Garvey Ave Spc #14", "GARVEY", "14"),
+    ("100 Sp Ranch Rd", "SP RANCH", None),              # SP as a word stays in the street
+    ("12 Espanol St", "ESPANOL", None),
+])
+def test_space_designator_only_before_a_number(con, addr, key, unit):
+    assert _street(con, addr)[2:] == (key, unit)
+
+
 def test_nickname_roots_meet(con):
     rows = dict(con.execute("SELECT name, roots FROM rk_nick_roots WHERE name IN "
                             "('BOB', 'PEPE', 'LUPE', 'CHUY', 'PACO', 'LIZ')").fetchall())

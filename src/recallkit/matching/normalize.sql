@@ -70,8 +70,10 @@ CREATE OR REPLACE TEMP MACRO rk_addr_clean(a) AS
 -- A designator is followed by a space or # (APT B, STE 200, # 5) or directly by a digit
 -- (UNIT101): never by a letter, or the last word of a street written without its type
 -- would be read as a unit (NO+RMANDIE in 4403 S NORMANDIE, FL+ORENCE in W FLORENCE).
+-- SP, the mobile-home space (10300 GARVEY AVE SP 14), counts only before a number: as a
+-- word it may be part of a street name.
 CREATE OR REPLACE TEMP MACRO rk_unit_re() AS
-    '\s(?:APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|RM|ROOM|LOT|BLDG|TRLR|FL|FLOOR|NO|#)(?:[\s#]+([A-Z0-9-]+)|(\d[A-Z0-9-]*))$';
+    '\s(?:(?:APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|RM|ROOM|LOT|BLDG|TRLR|FL|FLOOR|NO|#)(?:[\s#]+([A-Z0-9-]+)|(\d[A-Z0-9-]*))|SP[\s#]*(\d[A-Z0-9-]*))$';
 
 -- The macros below take an address already passed through rk_addr_clean (ac) or with
 -- the unit cut off (nu); callers compute those once per row in a CTE, because a macro
@@ -79,6 +81,7 @@ CREATE OR REPLACE TEMP MACRO rk_unit_re() AS
 CREATE OR REPLACE TEMP MACRO rk_addr_unit(ac) AS
     nullif(coalesce(nullif(regexp_extract(ac, rk_unit_re(), 1), ''),
                     nullif(regexp_extract(ac, rk_unit_re(), 2), ''),
+                    nullif(regexp_extract(ac, rk_unit_re(), 3), ''),
                     regexp_extract(ac, '#\s*([A-Z0-9-]+)$', 1)), '');
 
 CREATE OR REPLACE TEMP MACRO rk_addr_nounit(ac) AS
