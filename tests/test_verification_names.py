@@ -64,6 +64,14 @@ EXTRA_VOTERS = [
        "90274"),
     _v(38, "DANIEL", None, "KRIKORIAN", "330 N JACKSON ST APT 201", "GLENDALE", "91206"),
     _v(39, "ALEJANDRO", None, "CASTANEDA", "1101 W 7TH ST", "SAN PEDRO", "90731"),
+    _v(40, "SHEILA", "CINDI", "FLORES", "274 N SAN FERNANDO ST", "SAN FERNANDO", "91340"),
+]
+
+# Movers (registered elsewhere in the county) whose names carry a typo: the engine may ask
+# a person, but must not decide that nobody of the name is registered.
+MOVERS = [
+    ("9:6:1", "Sheila Cindi Flires", "22995 Broadway Ave", "Sierra Madre", "91024",
+     "G40"),                                        # middle name in full, surname typo
 ]
 
 VALID = ("valid", None)
@@ -134,7 +142,9 @@ EXTRA_LINES = [
 def verified(tmp_path_factory):
     sections = [*SECTIONS, ("9", "Los Angeles", True, FROM, TO, FILED, None)]
     lines = [*LINES, *((lid, name, addr, city, z, True, exp)
-                       for lid, name, addr, city, z, exp, _ in EXTRA_LINES)]
+                       for lid, name, addr, city, z, exp, _ in EXTRA_LINES),
+             *((lid, name, addr, city, z, True, ("invalid", "ADDRESS_MISMATCH"))
+               for lid, name, addr, city, z, _ in MOVERS)]
     ws = build(tmp_path_factory.mktemp("names"), lines=lines,
                voters=[*VOTERS, *EXTRA_VOTERS], sections=sections)
     stages.verify(ws, "full", "test")
@@ -160,3 +170,14 @@ def test_decided_alone_with_the_right_voter(verified, line):
         return
     assert row, f"{lid} was sent to review ({queued}) instead of decided"
     assert row[0] == (*expected, voter)
+
+
+@pytest.mark.parametrize("line", MOVERS, ids=[x[1] for x in MOVERS])
+def test_a_mover_with_a_typo_is_not_decided_not_registered(verified, line):
+    lid, *_, voter = line
+    row = verified.con.execute("SELECT reason, voter_id FROM current_determinations "
+                               "WHERE line_id = ?", [lid]).fetchall()
+    queued = verified.con.execute("SELECT reason_hint FROM review_queue WHERE line_id = ?",
+                                  [lid]).fetchall()
+    assert (queued and queued[0][0].endswith(f"voter:{voter}")
+            or row == [("ADDRESS_MISMATCH", voter)]), (row, queued)

@@ -145,61 +145,47 @@ CREATE OR REPLACE TEMP MACRO rk_del1(x) AS
     list_append(list_transform(range(1, length(x) + 1), lambda i: x[1:i - 1] || x[i + 1:]), x);
 
 CREATE OR REPLACE TEMP TABLE rk_l8 AS
-SELECT sid, orient, first, last_key, roots, last_toks FROM {S} s
+SELECT sid, orient, first, roots, last_toks FROM {S} s
 WHERE sid IN (SELECT sid FROM rk_lonely)
   AND NOT EXISTS (SELECT 1 FROM rk_pairs p WHERE p.sid = s.sid AND p.pass = 6)
-  AND first IS NOT NULL AND last_key IS NOT NULL;
+  AND first IS NOT NULL AND len(last_toks) > 0;
 
--- the voter file's surnames and first names one edit from a lonely line's
+-- the voter file's surname tokens and first names one edit from a lonely line's: token
+-- by token, so that a middle name written in full does not hide a misspelt surname
+-- (SHEILA CINDI FLIRES for SHEILA CINDI FLORES)
 CREATE OR REPLACE TEMP TABLE rk_near8 AS
 WITH e AS (
-    SELECT sid, orient, 'last' AS kind, unnest(rk_del1(last_key)) AS var FROM rk_l8
-    WHERE length(last_key) >= 4
+    SELECT sid, orient, 'last' AS kind, unnest(rk_del1(tok)) AS var
+    FROM (SELECT sid, orient, unnest(last_toks) AS tok FROM rk_l8) WHERE length(tok) >= 4
     UNION ALL
     SELECT sid, orient, 'first', unnest(rk_del1(first)) FROM rk_l8 WHERE length(first) >= 4
 ), vv AS (
     SELECT 'last' AS kind, name, unnest(rk_del1(name)) AS var
-    FROM (SELECT DISTINCT last_key AS name FROM {V} WHERE length(last_key) >= 4)
+    FROM (SELECT DISTINCT tok AS name FROM rk_vkey_n WHERE length(tok) >= 4)
     UNION ALL
     SELECT 'first', name, unnest(rk_del1(name))
     FROM (SELECT DISTINCT first AS name FROM {V} WHERE length(first) >= 4)
 )
 SELECT DISTINCT e.sid, e.orient, e.kind, vv.name FROM e JOIN vv USING (kind, var);
 
--- keys: a near surname with the line's first-name roots, or a near first name with the
--- line's surname tokens
-CREATE OR REPLACE TEMP TABLE rk_k8_last AS
-SELECT DISTINCT n.sid, n.orient, n.name AS last_key, unnest(l.roots) AS root
-FROM rk_near8 n JOIN rk_l8 l USING (sid, orient) WHERE n.kind = 'last';
-
-CREATE OR REPLACE TEMP TABLE rk_k8_first AS
+-- keys (surname token, first name): a near surname token with the line's first-name
+-- roots, or a near first name with the line's surname tokens
+CREATE OR REPLACE TEMP TABLE rk_k8 AS
+SELECT DISTINCT n.sid, n.orient, n.name AS tok, unnest(l.roots) AS root
+FROM rk_near8 n JOIN rk_l8 l USING (sid, orient) WHERE n.kind = 'last'
+UNION
 SELECT DISTINCT n.sid, n.orient, unnest(l.last_toks) AS tok, n.name AS root
 FROM rk_near8 n JOIN rk_l8 l USING (sid, orient) WHERE n.kind = 'first';
 
--- how many voters bear each such near name
-CREATE OR REPLACE TEMP TABLE rk_n8 AS
-SELECT k.sid, k.orient, k.last_key, k.root, count(v.vid) AS n
-FROM rk_k8_last k JOIN {V} v ON v.last_key = k.last_key AND v.first = k.root
-GROUP BY ALL
-UNION ALL
-SELECT k.sid, k.orient, k.tok, k.root, any_value(n.n)
-FROM rk_k8_first k JOIN rk_vkey_n n USING (tok, root)
-GROUP BY ALL;
-
 -- A near name borne by too many voters to search: "nobody found" is no evidence either.
 INSERT INTO rk_unsearched
-SELECT DISTINCT sid FROM rk_n8 WHERE n > {FUZZY_CAP};
+SELECT DISTINCT k.sid FROM rk_k8 k JOIN rk_vkey_n n USING (tok, root)
+WHERE n.n > {FUZZY_CAP};
 
 INSERT INTO rk_pairs (sid, orient, vid, pass)
-SELECT DISTINCT p.sid, p.orient, p.vid, 8
-FROM (SELECT k.sid, k.orient, v.vid FROM rk_k8_last k
-      JOIN {V} v ON v.last_key = k.last_key AND v.first = k.root
-      WHERE (k.sid, k.orient, k.last_key, k.root) IN
-            (SELECT (sid, orient, last_key, root) FROM rk_n8 WHERE n <= {FUZZY_CAP})
-      UNION ALL
-      SELECT k.sid, k.orient, v.vid FROM rk_k8_first k
-      JOIN rk_vkey v USING (tok, root)
-      WHERE (k.tok, k.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {FUZZY_CAP})) p;
+SELECT DISTINCT k.sid, k.orient, v.vid, 8
+FROM rk_k8 k JOIN rk_vkey v USING (tok, root)
+WHERE (k.tok, k.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {FUZZY_CAP});
 
 -- 7. house number + ZIP + first initial or a surname token: a street written otherwise
 --    at the right address (SANTA OSA PL for SANTA ROSA PL, CESAR CHAVEZ for CESAR E
