@@ -20,6 +20,7 @@ def _run(rows: list[tuple]) -> dict[str, tuple]:
     con.execute(f"CREATE TEMP TABLE sc ({COLS})")
     con.execute("CREATE TEMP TABLE rk_s AS SELECT 1 AS sid, 'L1' AS id")
     con.execute("CREATE TEMP TABLE rk_unsearched (sid INTEGER)")
+    con.execute("CREATE TEMP TABLE rk_nick_typo (sid INTEGER, vid INTEGER)")
     for vid, (voter_id, score, first) in enumerate(rows):
         con.execute("INSERT INTO sc VALUES (1, 'L1', ?, ?, 0, 4, ?, ?, 4, -1, 2, 2, 2, -1, "
                     "FALSE, FALSE, TRUE, 0.9, 1, 1, 0, 0, 0, 0, 0, 0, 0)",

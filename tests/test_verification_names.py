@@ -65,6 +65,16 @@ EXTRA_VOTERS = [
     _v(38, "DANIEL", None, "KRIKORIAN", "330 N JACKSON ST APT 201", "GLENDALE", "91206"),
     _v(39, "ALEJANDRO", None, "CASTANEDA", "1101 W 7TH ST", "SAN PEDRO", "90731"),
     _v(40, "SHEILA", "CINDI", "FLORES", "274 N SAN FERNANDO ST", "SAN FERNANDO", "91340"),
+    _v(41, "ALEJANDRO", None, "DE LEON", "213 GRIFFIN ST APT 202", "ROSEMEAD", "91770"),
+    _v(42, "MARIA", None, "DE LEON", "213 GRIFFIN ST APT 202", "ROSEMEAD", "91770"),
+    _v(43, "GUADALUPE", "SILVIA", "CHAVEZ", "1279 CERVANTES AVE", "LA PUENTE", "91745"),
+]
+
+# Voters at their own address under a misspelt nickname (LAEX for ALEX, for ALEJANDRO):
+# a person may be asked, but the household rule must not decide NOT_REGISTERED alone.
+TYPOS = [
+    ("9:7:1", "Laex De Leon", "213 Griffin Street Apt 202", "Rosemead", "91770", "G41"),
+    ("9:7:2", "Lpue Chávez", "1279 Cervantes Ave", "La Puente", "91745", "G43"),
 ]
 
 # Movers (registered elsewhere in the county) whose names carry a typo: the engine may ask
@@ -144,7 +154,9 @@ def verified(tmp_path_factory):
     lines = [*LINES, *((lid, name, addr, city, z, True, exp)
                        for lid, name, addr, city, z, exp, _ in EXTRA_LINES),
              *((lid, name, addr, city, z, True, ("invalid", "ADDRESS_MISMATCH"))
-               for lid, name, addr, city, z, _ in MOVERS)]
+               for lid, name, addr, city, z, _ in MOVERS),
+             *((lid, name, addr, city, z, True, VALID)
+               for lid, name, addr, city, z, _ in TYPOS)]
     ws = build(tmp_path_factory.mktemp("names"), lines=lines,
                voters=[*VOTERS, *EXTRA_VOTERS], sections=sections)
     stages.verify(ws, "full", "test")
@@ -181,3 +193,13 @@ def test_a_mover_with_a_typo_is_not_decided_not_registered(verified, line):
                                   [lid]).fetchall()
     assert (queued and queued[0][0].endswith(f"voter:{voter}")
             or row == [("ADDRESS_MISMATCH", voter)]), (row, queued)
+
+
+@pytest.mark.parametrize("line", TYPOS, ids=[x[1] for x in TYPOS])
+def test_a_misspelt_nickname_at_home_is_not_decided_not_registered(verified, line):
+    lid, *_, voter = line
+    row = verified.con.execute("SELECT determination, voter_id FROM current_determinations "
+                               "WHERE line_id = ?", [lid]).fetchall()
+    queued = verified.con.execute("SELECT count(*) FROM review_queue WHERE line_id = ?",
+                                  [lid]).fetchall()[0][0]
+    assert queued or row == [("valid", voter)], row

@@ -40,7 +40,8 @@ MIN_AUTO_FIRST = 2
 def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float | None,
            n_voters: int, epsilon: float = DEFAULT_EPSILON, entries: str = "rk_s",
            out: str = "rk_match", unsearched: str = "rk_unsearched",
-           elig: str = "rk_scored", top: str = "rk_top") -> float:
+           elig: str = "rk_scored", top: str = "rk_top",
+           nick_typo: str = "rk_nick_typo") -> float:
     """rk_match(id, voter_id, score, p_best, p_none, status, candidates, doubtful, ...),
     `top` (rk_top: each line's TOP_K best candidates, one row each, with posterior p and
     evidence c) and `elig`: every scored candidate with its exclusion (household rule …)
@@ -87,14 +88,17 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                    count(*) AS candidates,
                    count(*) FILTER (WHERE excluded) AS excluded,
                    -- an excluded housemate with the same initial (or middle name) may be
-                   -- the signer under a nickname no table knows (KIKE = ENRIQUE): a person
-                   -- decides, the engine does not say "not registered"
+                   -- the signer under a nickname no table knows (KIKE = ENRIQUE), or
+                   -- under a misspelt one (LAEX = ALEX, rk_nick_typo): a person decides,
+                   -- the engine does not say "not registered"
                    bool_or(excluded AND first = 0 AND last >= 3 AND house = 2
-                           AND (first_initial_same OR mid = 1)) AS doubtful,
+                           AND (first_initial_same OR mid = 1 OR nick_typo)) AS doubtful,
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
                    any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
                    any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level
-            FROM {elig} GROUP BY sid
+            FROM (SELECT e.*, t.sid IS NOT NULL AS nick_typo FROM {elig} e
+                  LEFT JOIN {nick_typo} t ON t.sid = e.sid AND t.vid = e.vid)
+            GROUP BY sid
         )
         SELECT e.sid, e.id, g.voter_id, g.score, g.best, g.rel_sum,
                coalesce(g.candidates, 0) AS candidates, coalesce(g.excluded, 0) AS excluded,
