@@ -192,11 +192,20 @@ WHERE (k.tok, k.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {FUZZY_CA
 --    CHAVEZ), for lines nobody was found for at the address. The surname catches a voter
 --    who goes by a middle name (CARMEN RODRIGUEZ for MARIA DEL CARMEN RODRIGUEZ).
 INSERT INTO rk_pairs (sid, orient, vid, pass)
+WITH s AS MATERIALIZED (
+    SELECT sid, orient, house, zip, street_key, first, last_toks FROM {S} s
+    WHERE orient = 0 AND NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid)
+)
 SELECT s.sid, s.orient, v.vid, 7
-FROM {S} s JOIN {V} v ON s.house = v.house AND s.zip = v.zip
-WHERE s.orient = 0 AND NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid)
-  AND s.street_key IS DISTINCT FROM v.street_key
-  AND (left(s.first, 1) = left(v.first, 1) OR list_has_any(s.last_toks, v.last_toks));
+FROM s JOIN {V} v ON s.house = v.house AND s.zip = v.zip
+    AND left(s.first, 1) = left(v.first, 1)
+WHERE s.street_key IS DISTINCT FROM v.street_key
+UNION ALL
+SELECT s.sid, s.orient, v.vid, 7
+FROM (SELECT sid, orient, house, zip, street_key, unnest(last_toks) AS tok FROM s) s
+JOIN rk_vkey k ON k.house = s.house AND k.zip = s.zip AND k.tok = s.tok
+JOIN (SELECT vid, street_key FROM {V}) v ON v.vid = k.vid
+WHERE s.street_key IS DISTINCT FROM v.street_key;
 
 -- A written first name that no voter bears and the nickname table does not know, one
 -- letter from a nickname of a candidate's first name (LAEX for ALEX, for ALEJANDRO;
@@ -204,22 +213,24 @@ WHERE s.orient = 0 AND NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s
 -- household rule does not settle such a candidate alone (decide.py: doubtful). A real
 -- name one letter from another (MARY, MARK) is not a typo and does not count.
 CREATE OR REPLACE TEMP TABLE rk_nick_typo AS
-WITH u AS (
-    SELECT DISTINCT first FROM {S} WHERE length(first) >= 3
-    EXCEPT SELECT first FROM {V}
-    EXCEPT SELECT name FROM rk_nick_roots
-), near AS (
+WITH f AS (SELECT DISTINCT first FROM {S} WHERE length(first) >= 3),
+u AS (SELECT first FROM f
+      WHERE NOT EXISTS (SELECT 1 FROM {V} v WHERE v.first = f.first)
+        AND NOT EXISTS (SELECT 1 FROM rk_nick_roots n WHERE n.name = f.first)),
+near AS (
     SELECT DISTINCT u.first, unnest(n.roots) AS root
     FROM (SELECT first, unnest(rk_del1(first)) AS var FROM u) u
     JOIN (SELECT name, roots, unnest(rk_del1(name)) AS var FROM rk_nick_roots
           WHERE length(name) >= 3) n USING (var)
-), s AS (
+), s AS MATERIALIZED (
     SELECT s.sid, s.orient, near.root FROM {S} s JOIN near USING (first)
+), p AS MATERIALIZED (
+    SELECT p.sid, p.vid, s.root FROM rk_pairs p
+    JOIN s ON s.sid = p.sid AND s.orient = p.orient
 )
 SELECT DISTINCT p.sid, p.vid
-FROM rk_pairs p JOIN s ON s.sid = p.sid AND s.orient = p.orient
-JOIN {V} v ON v.vid = p.vid
-WHERE list_contains(v.roots, s.root);
+FROM p JOIN (SELECT vid, roots FROM {V}) v ON v.vid = p.vid
+WHERE list_contains(v.roots, p.root);
 
 CREATE OR REPLACE TEMP TABLE rk_cand AS
 -- passes as a bit mask (bit p set = found by pass p): cheaper to group than a list
