@@ -4,7 +4,7 @@
 -- joined by their row numbers (sid, vid), not by their ids: integer keys made blocking,
 -- comparing and deciding a quarter faster than text ones.
 
--- (rk_vkey, rk_vkey_n and rk_vkey_wide, the voters' keys, come from blocking_voters.sql.)
+-- (rk_vkey and rk_vkey_n, the voters' keys, come from blocking_voters.sql.)
 
 -- The earlier addresses of voters (rk_vh) by the voters' row numbers.
 CREATE OR REPLACE TEMP TABLE rk_vhv AS
@@ -72,9 +72,15 @@ SELECT DISTINCT s.sid FROM rk_skey s
 WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid)
   AND (s.tok, s.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n > {WIDE_CAP});
 
+-- The lines' keys that few enough voters share: a key of very many voters (JOSE GARCIA
+-- county-wide) cannot identify anybody without an address (rk_unsearched above). The
+-- filter runs on the lines' side, the small one.
+CREATE OR REPLACE TEMP TABLE rk_skey_wide AS
+SELECT s.* FROM rk_skey s JOIN rk_vkey_n n USING (tok, root) WHERE n.n <= {WIDE_CAP};
+
 INSERT INTO rk_pairs (sid, orient, vid, pass)
 SELECT DISTINCT s.sid, s.orient, v.vid, 4
-FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
+FROM rk_skey_wide s JOIN rk_vkey v USING (tok, root)
 WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid);
 
 -- 6. lines still without a namesake anywhere: a typo in one of the two names of a mover
@@ -257,6 +263,6 @@ WHERE s.orient = 0 AND hash(s.id) % {TRAIN_EVERY} = 0;
 -- blocked on the ZIP, so on it a wrong or missing ZIP would look like a non-match).
 CREATE OR REPLACE TEMP TABLE rk_train_name AS
 SELECT DISTINCT s.sid, s.orient, v.vid, 2 AS passes
-FROM rk_skey s JOIN rk_vkey_wide v USING (tok, root)
+FROM rk_skey_wide s JOIN rk_vkey v USING (tok, root)
 WHERE s.orient = 0
   AND s.sid IN (SELECT sid FROM {S} WHERE orient = 0 AND hash(id) % {TRAIN_EVERY} = 0);

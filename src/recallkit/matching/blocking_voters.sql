@@ -11,9 +11,3 @@ WHERE first IS NOT NULL;
 -- how many voters share each key
 CREATE OR REPLACE TEMP TABLE rk_vkey_n AS
 SELECT tok, root, count(*) AS n FROM rk_vkey GROUP BY ALL;
-
--- Keys shared by very many voters (JOSE GARCIA county-wide) cannot identify anybody
--- without an address: such entries go to a person rather than into millions of pairs.
-CREATE OR REPLACE TEMP TABLE rk_vkey_wide AS
-SELECT * FROM rk_vkey
-WHERE (tok, root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {WIDE_CAP});
