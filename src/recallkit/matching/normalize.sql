@@ -78,10 +78,12 @@ CREATE OR REPLACE TEMP MACRO rk_unit_re() AS
 -- The macros below take an address already passed through rk_addr_clean (ac) or with
 -- the unit cut off (nu); callers compute those once per row in a CTE, because a macro
 -- that repeats its argument would repeat the whole cleaning.
+-- (one regex match: the three group extractions are the same expression, which DuckDB
+-- evaluates once; the groups are alternatives, so at most one is not empty)
 CREATE OR REPLACE TEMP MACRO rk_addr_unit(ac) AS
-    nullif(coalesce(nullif(regexp_extract(ac, rk_unit_re(), 1), ''),
-                    nullif(regexp_extract(ac, rk_unit_re(), 2), ''),
-                    nullif(regexp_extract(ac, rk_unit_re(), 3), ''),
+    nullif(coalesce(nullif(concat(regexp_extract(ac, rk_unit_re(), ['a', 'b', 'c']).a,
+                                  regexp_extract(ac, rk_unit_re(), ['a', 'b', 'c']).b,
+                                  regexp_extract(ac, rk_unit_re(), ['a', 'b', 'c']).c), ''),
                     regexp_extract(ac, '#\s*([A-Z0-9-]+)$', 1)), '');
 
 CREATE OR REPLACE TEMP MACRO rk_addr_nounit(ac) AS
