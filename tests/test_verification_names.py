@@ -68,11 +68,14 @@ EXTRA_VOTERS = [
     _v(41, "ALEJANDRO", None, "DE LEON", "213 GRIFFIN ST APT 202", "ROSEMEAD", "91770"),
     _v(42, "MARIA", None, "DE LEON", "213 GRIFFIN ST APT 202", "ROSEMEAD", "91770"),
     _v(43, "GUADALUPE", "SILVIA", "CHAVEZ", "1279 CERVANTES AVE", "LA PUENTE", "91745"),
+    _v(44, "JAMES", "ROBERT", "SOLBERG", "2200 COLORADO AVE", "SANTA MONICA", "90404"),
 ]
 
-# Voters at their own address under a misspelt nickname (LAEX for ALEX, for ALEJANDRO):
-# a person may be asked, but the household rule must not decide NOT_REGISTERED alone.
+# Voters at their own address under a misspelt nickname (LAEX for ALEX, for ALEJANDRO)
+# or initials (J.R., not the suffix JR): a person may be asked, but the household rule
+# must not decide NOT_REGISTERED alone.
 TYPOS = [
+    ("9:7:3", "J.R. Solberg", "2200 Colorado Ave", "Santa Monica", "90404", "G44"),
     ("9:7:1", "Laex De Leon", "213 Griffin Street Apt 202", "Rosemead", "91770", "G41"),
     ("9:7:2", "Lpue Chávez", "1279 Cervantes Ave", "La Puente", "91745", "G43"),
 ]

@@ -183,13 +183,15 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                    rk_unreadable(residence_address) AS addr_missing
             FROM src
         )
+        -- A suffix word opens no name: J.R. SOLBERG is two initials (JR), not a suffix.
         SELECT *, contains(nm, ',') AS comma,
                list_filter(rk_tokens(split_part(nm, ',', 1)),
-                           lambda x: NOT rk_is_suffix(x)) AS head,
+                           lambda x, i: NOT rk_is_suffix(x) OR i = 1) AS head,
                list_filter(rk_tokens(CASE WHEN contains(nm, ',')
                                           THEN substr(nm, strpos(nm, ',') + 1) END),
                            lambda x: NOT rk_is_suffix(x)) AS tail,
-               list_filter(rk_tokens(nm), lambda x: rk_is_suffix(x))[1] AS suffix
+               list_filter(rk_tokens(nm), lambda x, i: rk_is_suffix(x) AND i > 1)[1]
+                   AS suffix
         FROM b
     """)
     address_keys(con, "SELECT addr FROM rk_s_b", "rk_s_ad")
