@@ -69,6 +69,9 @@ EXTRA_VOTERS = [
     _v(42, "MARIA", None, "DE LEON", "213 GRIFFIN ST APT 202", "ROSEMEAD", "91770"),
     _v(43, "GUADALUPE", "SILVIA", "CHAVEZ", "1279 CERVANTES AVE", "LA PUENTE", "91745"),
     _v(44, "JAMES", "ROBERT", "SOLBERG", "2200 COLORADO AVE", "SANTA MONICA", "90404"),
+    _v(45, "JOHN", None, "PRITCHARD", "808 W 5TH ST", "LOS ANGELES", "90071"),
+    _v(46, "MARY JANE", None, "OKONKWO", "1500 N FAIR OAKS AVE", "PASADENA", "91103"),
+    _v(47, "SAMUEL", None, "TESFAYE", "12 E PALM AVE APT 5", "BURBANK", "91502"),
 ]
 
 # Voters at their own address under a misspelt nickname (LAEX for ALEX, for ALEJANDRO)
@@ -148,6 +151,11 @@ EXTRA_LINES = [
     ("9:5:7", "Danny Krikorian", "330 N Jackson St #201", "Glendale", "91206", VALID,
      "G38"),
     ("9:5:8", "Alex Castaneda", "1101 W Seventh St", "San Pedro", "90731", VALID, "G39"),
+    ("9:5:9", "Dr. John  Pritchard .", "808 W. 5th St.", "Los Angeles", "90071", VALID,
+     "G45"),                                        # a title, stray spaces and periods
+    ("9:5:10", "Mary-Jane Okonkwo", "1500 N Fair Oaks Ave", "Pasadena", "91103", VALID,
+     "G46"),
+    ("9:6:2", "Samuel Tesfaye", "12 E Palm Ave#5", "Burbank", "91502", VALID, "G47"),
 ]
 
 

@@ -176,7 +176,9 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
         CREATE OR REPLACE TEMP TABLE rk_s_b AS
         WITH src AS ({source_sql}),
         b AS (
-            SELECT id, rk_clean_keep_comma(printed_name) AS nm,
+            -- a title before a full name is no part of it (DR JOHN SMITH, MRS MARIA LOPEZ)
+            SELECT id, regexp_replace(rk_clean_keep_comma(printed_name),
+                                      '^(?:MR|MRS|MS|MISS|DR) (\\S+ \\S)', '\\1') AS nm,
                    coalesce(residence_address, '') AS addr,
                    rk_zip5(zip) AS zip, rk_city(city) AS city,
                    rk_unreadable(printed_name) AS name_unreadable,
