@@ -153,14 +153,9 @@ def main() -> None:
     ap.add_argument("--dir", default="/tmp/recallkit-bench-la")
     ap.add_argument("--repeat", type=int, default=3, help="rounds; the median is shown")
     args = ap.parse_args()
-    data = Path(args.dir) / f"data-{args.voters}-{args.signatures}-{args.seed}"
-    if not (data / "truth.csv").exists():
-        from recallkit.synth.county import generate_county
-        from recallkit.synth.petition import generate_petition
+    from _data import ensure
 
-        c = generate_county(args.voters, args.seed, data)
-        generate_petition(data / "voters.csv", args.signatures, args.seed, data,
-                          c.circulation_from, c.circulation_to)
+    data = ensure(Path(args.dir), args.voters, args.signatures, args.seed)
     # a database file, as a workspace is (DuckDB's in-memory tables were markedly slower
     # for both tools here)
     db = Path(args.dir) / "match_vs_splink.duckdb"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _data import ensure  # noqa: E402
 from _truth_eval import (  # noqa: E402
     accuracy,
     auto_wrong_after_review,
@@ -25,8 +26,6 @@ from _truth_eval import (  # noqa: E402
     oracle_review,
 )
 
-from recallkit.synth.county import generate_county  # noqa: E402
-from recallkit.synth.petition import generate_petition  # noqa: E402
 from recallkit.verification import stages  # noqa: E402
 from recallkit.workspace import imports  # noqa: E402
 from recallkit.workspace.db import create_workspace  # noqa: E402
@@ -62,17 +61,7 @@ def main() -> None:
                     help="draw signature images (lines and signatures on file) and compare")
     args = ap.parse_args()
     base = Path(args.dir)
-    data = base / (f"data-{args.voters}-{args.signatures}-{args.seed}"
-                   + ("-img" if args.images else ""))
-    if not (data / "truth.csv").exists():
-        t = time.perf_counter()
-        county = generate_county(args.voters, args.seed, data)
-        generate_petition(data / "voters.csv", args.signatures, args.seed, data,
-                          county.circulation_from, county.circulation_to,
-                          images=args.images)
-        print(f"generated data in {time.perf_counter() - t:.1f} s (not timed)")
-    else:
-        from recallkit.synth.county import DEFAULT_CIRCULATION  # noqa: F401
+    data = ensure(base, args.voters, args.signatures, args.seed, args.images)
     ws_dir = base / "ws"
     shutil.rmtree(ws_dir, ignore_errors=True)
     import csv
