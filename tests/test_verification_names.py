@@ -72,6 +72,9 @@ EXTRA_VOTERS = [
     _v(45, "JOHN", None, "PRITCHARD", "808 W 5TH ST", "LOS ANGELES", "90071"),
     _v(46, "MARY JANE", None, "OKONKWO", "1500 N FAIR OAKS AVE", "PASADENA", "91103"),
     _v(47, "SAMUEL", None, "TESFAYE", "12 E PALM AVE APT 5", "BURBANK", "91502"),
+    _v(48, "ROSA", None, "ECHEVERRIA", "3300 E CESAR E CHAVEZ AVE", "LOS ANGELES", "90063"),
+    _v(49, "DENISE", None, "HOLLOWAY", "4120 W MARTIN LUTHER KING JR BLVD", "LOS ANGELES",
+       "90008"),
 ]
 
 # Voters at their own address under a misspelt nickname (LAEX for ALEX, for ALEJANDRO)
@@ -156,6 +159,10 @@ EXTRA_LINES = [
     ("9:5:10", "Mary-Jane Okonkwo", "1500 N Fair Oaks Ave", "Pasadena", "91103", VALID,
      "G46"),
     ("9:6:2", "Samuel Tesfaye", "12 E Palm Ave#5", "Burbank", "91502", VALID, "G47"),
+    ("9:6:3", "Rosa Echeverria", "3300 E Brooklyn Ave", "Los Angeles", "90063", VALID,
+     "G48"),                                        # the street's name before 1994
+    ("9:6:4", "Denise Holloway", "4120 W Santa Barbara Ave", "Los Angeles", "90008", VALID,
+     "G49"),                                        # and before 1983
 ]
 
 

@@ -30,7 +30,8 @@ WITH d AS (
            v.first AS v_first, v.roots AS v_roots, v.given AS v_given,
            v.last_toks AS v_last, v.last_key AS v_key, v.last_ph AS v_ph,
            v.mid_initial AS v_mid, v.suffix AS v_sfx, v.house AS v_house,
-           v.house_hi AS v_house_hi, v.street_key AS v_street, v.zip AS v_zip,
+           v.house_hi AS v_house_hi, v.street_key AS v_street,
+           v.street_alts AS v_street_alts, v.zip AS v_zip,
            v.city AS v_city, v.unit AS v_unit
     FROM {PAIRS} p
     JOIN {V} v ON v.vid = p.vid
@@ -100,6 +101,8 @@ WITH d AS (
          ELSE 0 END AS house,
     CASE WHEN s_street IS NULL OR v_street IS NULL THEN -1
          WHEN s_street = v_street OR replace(s_street, ' ', '') = replace(v_street, ' ', '')
+              -- the street's former name (2 CCR 20931: old or new name)
+              OR list_contains(v_street_alts, s_street)
               THEN 2
          -- a near spelling, or at the written house number one letter off in a name of
          -- five letters or more (the similarity of one typo falls to 0.84-0.88:

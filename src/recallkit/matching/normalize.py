@@ -134,6 +134,18 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
                      coalesce(county, '') AS county_raw FROM voters)
     """)
     address_keys(con, f"SELECT {addr} AS addr FROM voters", "rk_v_ad")
+    # renamed streets (2 CCR 20931: the old name or the new one): the street keys of the
+    # old names, for the voters who live on the new street of that county
+    address_keys(con, "SELECT '1 ' || old_street AS addr FROM rk_street_renames UNION "
+                      "SELECT '1 ' || new_street FROM rk_street_renames", "rk_v_ren")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE rk_v_alts AS
+        SELECT r.county, n.street_key AS street_key, list(DISTINCT o.street_key) AS alts
+        FROM rk_street_renames r
+        JOIN rk_v_ren o ON o.addr = '1 ' || r.old_street
+        JOIN rk_v_ren n ON n.addr = '1 ' || r.new_street
+        GROUP BY ALL
+    """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         SELECT v.vid, v.voter_id, f.first,
@@ -147,7 +159,8 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
                l.last_toks, l.last_key, l.last_ph,
                CASE WHEN v.sx = '' THEN l.last_sfx
                     ELSE coalesce(nullif(rk_clean(v.sx), ''), l.last_sfx) END AS suffix,
-               f.roots, a.house, a.house_hi, a.street_key, a.unit, p.zip, p.city,
+               f.roots, a.house, a.house_hi, a.street_key, alt.alts AS street_alts, a.unit,
+               p.zip, p.city,
                p.county, v.registration_date, v.status, v.status_date
         FROM (SELECT rowid AS vid, voter_id, coalesce(first_name, '') AS fn,
                      coalesce(middle_name, '') AS mn, coalesce(last_name, '') AS ln,
@@ -158,8 +171,10 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
               FROM voters) v
         JOIN rk_v_fn f USING (fn) JOIN rk_v_mn m USING (mn) JOIN rk_v_ln l USING (ln)
         JOIN rk_v_ad a USING (addr) JOIN rk_v_pl p USING (city_raw, zip_raw, county_raw)
+        LEFT JOIN rk_v_alts alt ON alt.street_key = a.street_key
+             AND (alt.county = p.county OR p.county = '')
     """)
-    for t in ("rk_v_fn", "rk_v_mn", "rk_v_ln", "rk_v_pl", "rk_v_ad"):
+    for t in ("rk_v_fn", "rk_v_mn", "rk_v_ln", "rk_v_pl", "rk_v_ad", "rk_v_ren", "rk_v_alts"):
         con.execute(f"DROP TABLE {t}")
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 

@@ -51,6 +51,16 @@ def street_words() -> tuple[tuple[str, str, str], ...]:
         return tuple((r["word"], r["standard"], r["kind"]) for r in csv.DictReader(f))
 
 
+@lru_cache(maxsize=1)
+def street_renames() -> tuple[tuple[str, str, str], ...]:
+    """(county, old street, new street): streets a city renamed. 2 CCR 20931 lets a signer
+    write the old or the new name while the address can still be determined. Counties
+    add their own renames to data/street_renames.csv, with the act as the source."""
+    with open(DATA / "street_renames.csv", encoding="utf-8") as f:
+        return tuple((_plain_upper(r["county"]), _plain_upper(r["old_street"]),
+                      _plain_upper(r["new_street"])) for r in csv.DictReader(f))
+
+
 def _sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
@@ -66,7 +76,9 @@ def street_types_literal() -> str:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the temp tables rk_nick_roots(name, roots) and rk_street_words."""
+    """Create the temp tables rk_nick_roots(name, roots), rk_street_words and
+    rk_street_renames(county, old_street, new_street) (street keys come later, from the
+    address macros: normalize.build_voters)."""
     words = street_words()
     rk_words = pa.table({"word": [w[0] for w in words], "standard": [w[1] for w in words],
                          "kind": [w[2] for w in words]})
@@ -76,6 +88,14 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.register("rk_pairs_arrow", rk_pairs)
     con.execute("CREATE OR REPLACE TEMP TABLE rk_street_words AS SELECT * FROM rk_words_arrow")
     con.execute("CREATE OR REPLACE TEMP TABLE rk_nick AS SELECT * FROM rk_pairs_arrow")
+    renames = street_renames()
+    con.register("rk_renames_arrow", pa.table({
+        "county": pa.array([r[0] for r in renames], pa.string()),
+        "old_street": pa.array([r[1] for r in renames], pa.string()),
+        "new_street": pa.array([r[2] for r in renames], pa.string())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_street_renames AS "
+                "SELECT * FROM rk_renames_arrow")
+    con.unregister("rk_renames_arrow")
     con.unregister("rk_words_arrow")
     con.unregister("rk_pairs_arrow")
     con.execute(
