@@ -135,15 +135,18 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
     """)
     address_keys(con, f"SELECT {addr} AS addr FROM voters", "rk_v_ad")
     # renamed streets (2 CCR 20931: the old name or the new one): the street keys of the
-    # old names, for the voters who live on the new street of that county
+    # old names, for the voters who live on the new street, from the renames of the
+    # counties in the voter file (of every county when the file names none)
     address_keys(con, "SELECT '1 ' || old_street AS addr FROM rk_street_renames UNION "
                       "SELECT '1 ' || new_street FROM rk_street_renames", "rk_v_ren")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE rk_v_alts AS
-        SELECT r.county, n.street_key AS street_key, list(DISTINCT o.street_key) AS alts
+        SELECT n.street_key AS street_key, list(DISTINCT o.street_key) AS alts
         FROM rk_street_renames r
         JOIN rk_v_ren o ON o.addr = '1 ' || r.old_street
         JOIN rk_v_ren n ON n.addr = '1 ' || r.new_street
+        WHERE r.county IN (SELECT county FROM rk_v_pl)
+           OR NOT EXISTS (SELECT 1 FROM rk_v_pl WHERE county <> '')
         GROUP BY ALL
     """)
     con.execute(f"""
@@ -172,7 +175,6 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
         JOIN rk_v_fn f USING (fn) JOIN rk_v_mn m USING (mn) JOIN rk_v_ln l USING (ln)
         JOIN rk_v_ad a USING (addr) JOIN rk_v_pl p USING (city_raw, zip_raw, county_raw)
         LEFT JOIN rk_v_alts alt ON alt.street_key = a.street_key
-             AND (alt.county = p.county OR p.county = '')
     """)
     for t in ("rk_v_fn", "rk_v_mn", "rk_v_ln", "rk_v_pl", "rk_v_ad", "rk_v_ren", "rk_v_alts"):
         con.execute(f"DROP TABLE {t}")
