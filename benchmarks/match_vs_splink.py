@@ -34,6 +34,8 @@ from recallkit.matching import match_entries, normalize, sqlscript
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _data import ensure  # noqa: E402
+
 
 def rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
@@ -153,8 +155,8 @@ def main() -> None:
     ap.add_argument("--dir", default="/tmp/recallkit-bench-la")
     ap.add_argument("--repeat", type=int, default=3, help="rounds; the median is shown")
     args = ap.parse_args()
-    from _data import ensure
-
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
     data = ensure(Path(args.dir), args.voters, args.signatures, args.seed)
     # a database file, as a workspace is (DuckDB's in-memory tables were markedly slower
     # for both tools here)

@@ -60,8 +60,7 @@ SELECT s.sid, s.orient, v.vid, 3,
 FROM {S} s JOIN {V} v
   ON s.last_ph = v.last_ph AND left(s.first, 2) = left(v.first, 2) AND s.zip = v.zip;
 
--- 4. surname token + first-name root anywhere in the county, only for entries nobody of
---    that surname was found for at the written address (movers, wrong or no address).
+-- Lines with somebody of their name at the written address (see rk_here).
 CREATE OR REPLACE TEMP TABLE rk_found_here AS
 SELECT DISTINCT sid FROM rk_pairs WHERE here;
 
@@ -78,6 +77,8 @@ WHERE NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid)
 CREATE OR REPLACE TEMP TABLE rk_skey_wide AS
 SELECT s.* FROM rk_skey s JOIN rk_vkey_n n USING (tok, root) WHERE n.n <= {WIDE_CAP};
 
+-- 4. surname token + first-name root anywhere in the county, only for entries nobody of
+--    that surname was found for at the written address (movers, wrong or no address).
 INSERT INTO rk_pairs (sid, orient, vid, pass)
 SELECT DISTINCT s.sid, s.orient, v.vid, 4
 FROM rk_skey_wide s JOIN rk_vkey v USING (tok, root)
@@ -125,13 +126,13 @@ WHERE (s.last_ph, s.root) IN (SELECT (last_ph, root) FROM rk_fz_ph GROUP BY ALL
                         HAVING count(*) > {FUZZY_CAP});
 
 CREATE OR REPLACE TEMP TABLE rk_vkey_fuzzy AS
-WITH ph AS (SELECT * FROM rk_fz_ph), tk AS (SELECT * FROM rk_fz_tk)
-SELECT vid, last_ph, root, NULL::VARCHAR AS tok, NULL::VARCHAR AS f2 FROM ph
-WHERE (last_ph, root) IN (SELECT (last_ph, root) FROM ph GROUP BY ALL
+SELECT vid, last_ph, root, NULL::VARCHAR AS tok, NULL::VARCHAR AS f2 FROM rk_fz_ph
+WHERE (last_ph, root) IN (SELECT (last_ph, root) FROM rk_fz_ph GROUP BY ALL
                           HAVING count(*) <= {FUZZY_CAP})
 UNION ALL
-SELECT vid, NULL, NULL, tok, f2 FROM tk
-WHERE (tok, f2) IN (SELECT (tok, f2) FROM tk GROUP BY ALL HAVING count(*) <= {FUZZY_CAP});
+SELECT vid, NULL, NULL, tok, f2 FROM rk_fz_tk
+WHERE (tok, f2) IN (SELECT (tok, f2) FROM rk_fz_tk GROUP BY ALL
+                    HAVING count(*) <= {FUZZY_CAP});
 
 INSERT INTO rk_pairs (sid, orient, vid, pass)
 SELECT DISTINCT p.sid, p.orient, p.vid, 6

@@ -54,9 +54,6 @@ PHONETIC = (
 )
 
 
-REST_KEY = "nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''), '')"
-
-
 def phonetic(expr: str) -> str:
     return PHONETIC.replace("{t}", expr)
 
