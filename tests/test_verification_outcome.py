@@ -36,6 +36,12 @@ EXTRA = [
     _voter("N1", "OKWUDILI", None, "NWACHUKWU", "77 LARCHMONT BLVD", "90004"),
     _voter("W1", "LINDA", None, "PAPENFUSS", "9397 VENTURA ST", "90094"),
     _voter("B1", "BOB", None, "STRZELECKI", "15 CORONADO ST", "90026"),
+    # a namesake of T1/T2 in the same ZIP: for each line, the other address's voters are
+    # candidates too, but 2^-30 as likely
+    _voter("T3", "VAHE", None, "SARGSYAN", "2210 N LAKE AVE", "91104"),
+    # father and son of one name, one of whom withdrew (which one, the engine cannot say)
+    _voter("G1", "ANSELMO", None, "GUERRERO-PAZ", "155 VERMONT ST", "90004"),
+    _voter("G2", "ANSELMO", None, "GUERRERO-PAZ", "155 VERMONT ST", "90004"),
 ]
 
 LINES = [
@@ -55,6 +61,8 @@ LINES = [
     ("1:1:8", "Rose Papenfuss", "9397 Ventura St", "Los Angeles", "90094", True, None),
     # BOBBY and BOB are both short for ROBERT and start alike: one person
     ("1:1:9", "Bobby Strzelecki", "15 Coronado St", "Los Angeles", "90026", True, None),
+    ("1:2:1", "Vahe Sargsyan", "2210 N Lake Ave", "Pasadena", "91104", True, None),
+    ("1:2:2", "Anselmo Guerrero-Paz", "155 Vermont St", "Los Angeles", "90004", True, None),
 ]
 
 
@@ -62,6 +70,9 @@ LINES = [
 def verified(tmp_path_factory):
     ws = build(tmp_path_factory.mktemp("outcome"), lines=LINES, filler_lines=80,
                voters=VOTERS + EXTRA)
+    ws.con.execute("INSERT INTO withdrawals (withdrawal_id, printed_name, residence_address, "
+                   "city, zip, date_received) VALUES (3, 'Anselmo Guerrero Paz', "
+                   "'155 Vermont St', 'Los Angeles', '90004', '2022-06-30')")
     stages.verify(ws, "full", "test")
     yield ws
     ws.close()
@@ -94,6 +105,16 @@ def test_open_identity_shared_with_another_line_goes_to_a_person(verified):
     # one person twice (DUPLICATE) or two namesakes once each: only a person can tell
     for line in ("1:1:3", "1:1:4"):
         assert _det(verified, line) is None and _queued(verified, line)
+
+
+def test_a_namesake_elsewhere_does_not_hold_an_open_identity(verified):
+    # 1:1:1 (T1 or T2) and 1:2:1 (T3) share every candidate, but no plausible one
+    assert _det(verified, "1:1:1")[0] == "valid"
+    assert _det(verified, "1:2:1")[:3] == ("valid", None, "T3")
+
+
+def test_a_withdrawal_of_one_of_two_namesakes_sends_the_line_to_a_person(verified):
+    assert _det(verified, "1:2:2") is None and _queued(verified, "1:2:2")
 
 
 def test_middle_name_written_in_full_is_not_part_of_the_surname(verified):

@@ -65,10 +65,14 @@ def _set_aside(con: duckdb.DuckDBPyConnection, name: str) -> None:
 def prepare_support(con: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
     """rk_wd: withdrawals matched to voters (rk_vh, the normalized history, is kept
     from the petition's match). The petition's rk_s and rk_match are kept; the other
-    matching tables (rk_scored ...) are the withdrawals' afterwards."""
+    matching tables (rk_scored ...) are the withdrawals' afterwards.
+
+    A withdrawal the engine could not tie to one voter (two JUAN GONZALEZ at one
+    address) is kept for each plausible voter with `sure` false: it withdraws nobody
+    by itself, but a line that may be one of those voters' goes to a person."""
     n_w = con.execute("SELECT count(*) FROM withdrawals").fetchall()[0][0]
     con.execute("CREATE OR REPLACE TEMP TABLE rk_wd "
-                "(voter_id VARCHAR, date_received DATE, withdrawal_id INTEGER)")
+                "(voter_id VARCHAR, date_received DATE, withdrawal_id INTEGER, sure BOOLEAN)")
     if n_w == 0:
         return
     for t in _KEPT:  # matching the withdrawals rebuilds them
@@ -77,14 +81,26 @@ def prepare_support(con: duckdb.DuckDBPyConnection, run: MatchRun) -> None:
                        "city, zip FROM withdrawals", voters_ready=True, history_ready=True,
                   model=run.model,
                   epsilon=run.params["epsilon"], registered=run.params["registered_share"])
-    con.execute("""
-        INSERT INTO rk_wd SELECT m.voter_id, w.date_received, w.withdrawal_id
-        FROM rk_match m JOIN withdrawals w ON w.withdrawal_id::VARCHAR = m.id
-        WHERE m.status = 'match'
+    con.execute(f"""
+        INSERT INTO rk_wd
+        SELECT t.voter_id, w.date_received, w.withdrawal_id,
+               m.status = 'match' AND m.voter_id = t.voter_id
+        FROM rk_top t JOIN rk_match m ON m.id = t.id
+        JOIN withdrawals w ON w.withdrawal_id::VARCHAR = t.id
+        WHERE t.voter_id IS NOT NULL
+          AND ((m.status = 'match' AND m.voter_id = t.voter_id)
+               OR (m.status = 'review' AND t.c.first >= 2 AND t.c.last >= 2
+                   AND t.p >= {material_p(run.params["epsilon"])!r}))
     """)
     for t in _KEPT:
         _drop(con, t)
         con.execute(f"ALTER TABLE {t}_keep RENAME TO {t}")
+
+
+def material_p(epsilon: float) -> float:
+    """The posterior below which a candidate cannot change a decision taken at 1 − ε:
+    even the TOP_K listed candidates together stay under ε."""
+    return epsilon / 10
 
 
 def _workspace_dir(con: duckdb.DuckDBPyConnection) -> Path | None:
@@ -167,7 +183,8 @@ def _examine(con: duckdb.DuckDBPyConnection, lines_sql: str, epsilon: float | No
     like = 2.0 if sig["like"] is None else float(sig["like"])  # 2.0: never reached
     sqlscript.run(con, SQL.replace("{SIG_THRESHOLD}", repr(float(sig["threshold"])))
                  .replace("{SIG_LIKE}", repr(like))
-                 .replace("{EPSILON}", repr(float(run.params["epsilon"]))))
+                 .replace("{EPSILON}", repr(float(run.params["epsilon"])))
+                 .replace("{MATERIAL_P}", repr(material_p(float(run.params["epsilon"])))))
     auto, review = con.execute(
         "SELECT count(*) FILTER (WHERE route = 'auto'), count(*) FILTER (WHERE route = "
         "'review') FROM rk_det").fetchall()[0]

@@ -53,8 +53,14 @@ WITH p AS (
     -- EC 11303: a withdrawal request filed before the day the section is filed.
     SELECT c0.line_id, c0.voter_id, min(w.date_received) AS received
     FROM c0 JOIN l0 USING (line_id) JOIN rk_wd w ON w.voter_id = c0.voter_id
-    WHERE w.date_received < l0.date_filed
+    WHERE w.date_received < l0.date_filed AND w.sure
     GROUP BY ALL
+), wq AS (
+    -- a withdrawal that may be a plausible candidate's, the engine could not say whose:
+    -- a person decides the line
+    SELECT DISTINCT c0.line_id
+    FROM c0 JOIN l0 USING (line_id) JOIN rk_wd w ON w.voter_id = c0.voter_id
+    WHERE w.date_received < l0.date_filed AND NOT w.sure AND c0.pc >= {MATERIAL_P}
 ), c AS (
     -- the reasons that depend on who the signer is, for each candidate
     SELECT c0.*, mv.voter_id IS NOT NULL AS moved_ok, wd.received AS withdrawal_received,
@@ -87,7 +93,10 @@ WITH p AS (
                                            THEN 'WITHDRAWN' END, 'valid') AS outcome,
            -- strong: both names agree well (an initial or a loose first name never
            -- settles an identity, see MIN_AUTO_FIRST in matching/decide.py)
-           first >= 2 AND last >= 2 AS strong
+           first >= 2 AND last >= 2 AS strong,
+           -- material: strong and likely enough to change a decision (a namesake
+           -- across town, 2^-30 as likely, is not)
+           first >= 2 AND last >= 2 AND pc >= {MATERIAL_P} AS material
     FROM c
 ), og AS (
     -- How sure is each outcome? Candidates whose names agree well (two records of one
@@ -100,15 +109,16 @@ WITH p AS (
 ), shared AS (
     -- An identity left open must not meet another line: two lines whose candidates
     -- overlap may be one person signing twice (DUPLICATE) or two namesakes signing once
-    -- each, and which it is only a person can tell.
+    -- each, and which it is only a person can tell. Only candidates that are material
+    -- to both lines count.
     SELECT DISTINCT a.line_id
     FROM co a JOIN co b ON b.voter_id = a.voter_id AND b.line_id <> a.line_id
-    WHERE a.strong AND b.strong
+    WHERE a.material AND b.material
     UNION
     SELECT a.line_id
     FROM co a JOIN current_determinations d ON d.voter_id = a.voter_id
                                             AND d.line_id <> a.line_id
-    WHERE a.strong
+    WHERE a.material
 ), how AS (
     SELECT l0.line_id, l0.voter_id, og.voter_id AS og_voter, og.p_outcome,
         CASE
@@ -192,11 +202,11 @@ WITH p AS (
                   'CIRCULATOR_DECLARATION_DEFECT', 'SECTION_FORMAT_DEFECT',
                   'WRONG_COUNTY_SECTION', 'NO_SIGNATURE', 'ILLEGIBLE', 'NO_ADDRESS')
              THEN 'auto'
-             WHEN status = 'review' THEN 'review'
+             WHEN status = 'review' OR wq.line_id IS NOT NULL THEN 'review'
              WHEN reasons[1] = 'SIGNATURE_MISMATCH' THEN 'review'
              ELSE 'auto' END AS route0,
         row_number() OVER (ORDER BY date_filed, section_id, page, line) AS filed_rank
-    FROM r
+    FROM r LEFT JOIN wq USING (line_id)
 ), dep AS (
     -- A line found valid is not final while an earlier-filed line that waits for a
     -- person leans to the same voter: if that line is the voter's, this one is the
