@@ -26,6 +26,8 @@ def _voter(vid: str, first: str, middle: str | None, last: str, addr: str, zip_:
 EXTRA = [
     _voter("T1", "VAHE", None, "SARGSYAN", "6737 1ST AVE APT B", "91104"),
     _voter("T2", "VAHE", None, "SARGSYAN", "6737 1ST AVE APT B", "91104"),
+    # a housemate of the same initial: not the signer of a line that names VAHE exactly
+    _voter("T4", "VARDAN", None, "SARGSYAN", "6737 1ST AVE APT B", "91104"),
     _voter("L1", "OKSANA", None, "WOJCIECHOWSKA", "12 CAMINO REAL", "90065"),
     _voter("L2", "OKSANA", None, "WOJCIECHOWSKA", "12 CAMINO REAL", "90065",
            reg=date(2022, 9, 1)),

@@ -90,9 +90,12 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                    -- an excluded housemate with the same initial (or middle name) may be
                    -- the signer under a nickname no table knows (KIKE = ENRIQUE), or
                    -- under a misspelt one (LAEX = ALEX, rk_nick_typo): a person decides,
-                   -- the engine does not say "not registered"
+                   -- the engine does not say "not registered". Not when a resident bears
+                   -- exactly the written first name: the signer wrote his or her own name.
                    bool_or(excluded AND first = 0 AND last >= 3 AND house = 2
-                           AND (first_initial_same OR mid = 1 OR nick_typo)) AS doubtful,
+                           AND (first_initial_same OR mid = 1 OR nick_typo))
+                   AND NOT coalesce(bool_or(NOT excluded AND first = 4 AND {here}), FALSE)
+                       AS doubtful,
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
                    any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
                    any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level
