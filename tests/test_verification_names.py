@@ -75,6 +75,17 @@ EXTRA_VOTERS = [
     _v(48, "ROSA", None, "ECHEVERRIA", "3300 E CESAR E CHAVEZ AVE", "LOS ANGELES", "90063"),
     _v(49, "DENISE", None, "HOLLOWAY", "4120 W MARTIN LUTHER KING JR BLVD", "LOS ANGELES",
        "90008"),
+    _v(50, "MARIA", "GUADALUPE", "TORRES", "1450 W 60TH ST", "LOS ANGELES", "90044"),
+    _v(51, "DENISE", None, "OKAFOR", "3800 W MARTIN LUTHER KING JR BLVD", "LOS ANGELES",
+       "90008"),
+    _v(52, "LORENZO", None, "QUEZADA", "150 W ARTESIA BLVD", "COMPTON", "90220"),
+    _v(53, "ESPERANZA", None, "VILLASENOR", "4500 HUNTINGTON DR S", "LOS ANGELES", "90032"),
+]
+
+# The voter's house number and ZIP on a street of another name: more likely the street
+# written another way than a move to the same number, so a person looks first.
+SAME_HOUSE = [
+    ("9:8:4", "Esperanza Villasenor", "4500 Valley Blvd", "Los Angeles", "90032", "G53"),
 ]
 
 # Voters at their own address under a misspelt nickname (LAEX for ALEX, for ALEJANDRO)
@@ -163,6 +174,10 @@ EXTRA_LINES = [
      "G48"),                                        # the street's name before 1994
     ("9:6:4", "Denise Holloway", "4120 W Santa Barbara Ave", "Los Angeles", "90008", VALID,
      "G49"),                                        # and before 1983
+    ("9:8:1", "Ma. Guadalupe Torres", "1450 W 60th St", "Los Angeles", "90044", VALID,
+     "G50"),                                        # Ma. for María
+    ("9:8:2", "Denise Okafor", "3800 W MLK Jr Blvd", "Los Angeles", "90008", VALID, "G51"),
+    ("9:8:3", "Lencho Quezada", "150 W Artesia Blvd", "Compton", "90220", VALID, "G52"),
 ]
 
 
@@ -174,7 +189,9 @@ def verified(tmp_path_factory):
              *((lid, name, addr, city, z, True, ("invalid", "ADDRESS_MISMATCH"))
                for lid, name, addr, city, z, _ in MOVERS),
              *((lid, name, addr, city, z, True, VALID)
-               for lid, name, addr, city, z, _ in TYPOS)]
+               for lid, name, addr, city, z, _ in TYPOS),
+             *((lid, name, addr, city, z, True, ("invalid", "ADDRESS_MISMATCH"))
+               for lid, name, addr, city, z, _ in SAME_HOUSE)]
     ws = build(tmp_path_factory.mktemp("names"), lines=lines,
                voters=[*VOTERS, *EXTRA_VOTERS], sections=sections)
     stages.verify(ws, "full", "test")
@@ -221,3 +238,13 @@ def test_a_misspelt_nickname_at_home_is_not_decided_not_registered(verified, lin
     queued = verified.con.execute("SELECT count(*) FROM review_queue WHERE line_id = ?",
                                   [lid]).fetchall()[0][0]
     assert queued or row == [("valid", voter)], row
+
+
+@pytest.mark.parametrize("line", SAME_HOUSE, ids=[x[1] for x in SAME_HOUSE])
+def test_the_voters_house_number_on_another_street_goes_to_a_person(verified, line):
+    lid, *_, voter = line
+    row = verified.con.execute("SELECT reason FROM current_determinations "
+                               "WHERE line_id = ?", [lid]).fetchall()
+    queued = verified.con.execute("SELECT reason_hint FROM review_queue WHERE line_id = ?",
+                                  [lid]).fetchall()
+    assert not row and queued == [(f"ADDRESS_MISMATCH voter:{voter}",)], (row, queued)

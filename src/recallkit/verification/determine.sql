@@ -152,13 +152,18 @@ WITH p AS (
 ), l AS (
     SELECT l0.* REPLACE (pick.chosen AS voter_id),
         t.moved_ok, t.withdrawal_received, t.id_reasons, pick.p_outcome, pick.settled_by,
+        t.house AS c_house,
         CASE WHEN l0.status = 'review' AND pick.settled_by IS NOT NULL THEN 'match'
              ELSE l0.status END AS status2
     FROM l0 JOIN pick USING (line_id)
     LEFT JOIN co t ON t.line_id = l0.line_id
                   AND t.voter_id = pick.chosen
 ), r AS (
-    SELECT l.* EXCLUDE (status, status2, id_reasons), l.status2 AS status,
+    SELECT l.* EXCLUDE (status, status2, id_reasons, c_house), l.status2 AS status,
+        -- the voter's own house number on another street of the town: more likely a
+        -- street written another way (MLK for MARTIN LUTHER KING JR, a renamed street)
+        -- than a move to the same number, so a person looks before it is rejected
+        coalesce(l.c_house = 2, FALSE) AS same_house,
         coalesce(l.moved_ok, FALSE) AS moved_ok,
         list_filter([
             CASE WHEN l.circulated_from < p.format_approved
@@ -204,6 +209,7 @@ WITH p AS (
              THEN 'auto'
              WHEN status = 'review' OR wq.line_id IS NOT NULL THEN 'review'
              WHEN reasons[1] = 'SIGNATURE_MISMATCH' THEN 'review'
+             WHEN reasons[1] = 'ADDRESS_MISMATCH' AND same_house THEN 'review'
              ELSE 'auto' END AS route0,
         row_number() OVER (ORDER BY date_filed, section_id, page, line) AS filed_rank
     FROM r LEFT JOIN wq USING (line_id)
