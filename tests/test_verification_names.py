@@ -80,12 +80,16 @@ EXTRA_VOTERS = [
        "90008"),
     _v(52, "LORENZO", None, "QUEZADA", "150 W ARTESIA BLVD", "COMPTON", "90220"),
     _v(53, "ESPERANZA", None, "VILLASENOR", "4500 HUNTINGTON DR S", "LOS ANGELES", "90032"),
+    _v(54, "SUNG MIN", None, "PARK", "4000 WILSHIRE BLVD APT 5C", "LOS ANGELES", "90010"),
+    _v(55, "JI HO", None, "CHOI", "4100 WILSHIRE BLVD APT 6C", "LOS ANGELES", "90010"),
 ]
 
 # The voter's house number and ZIP on a street of another name: more likely the street
 # written another way than a move to the same number, so a person looks first.
 SAME_HOUSE = [
     ("9:8:4", "Esperanza Villasenor", "4500 Valley Blvd", "Los Angeles", "90032", "G53"),
+    # and read surname first
+    ("9:8:6", "Choi Ji Ho", "4100 W 6th St Apt 6C", "Los Angeles", "90010", "G55"),
 ]
 
 # Voters at their own address under a misspelt nickname (LAEX for ALEX, for ALEJANDRO)
@@ -178,6 +182,8 @@ EXTRA_LINES = [
      "G50"),                                        # Ma. for María
     ("9:8:2", "Denise Okafor", "3800 W MLK Jr Blvd", "Los Angeles", "90008", VALID, "G51"),
     ("9:8:3", "Lencho Quezada", "150 W Artesia Blvd", "Compton", "90220", VALID, "G52"),
+    ("9:8:5", "Park Sung-Min", "4000 Wilshire Blvd Apt 5-C", "Los Angeles", "90010", VALID,
+     "G54"),                                        # 5-C for the file's 5C
 ]
 
 

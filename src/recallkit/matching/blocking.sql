@@ -197,7 +197,9 @@ WHERE (k.tok, k.root) IN (SELECT (tok, root) FROM rk_vkey_n WHERE n <= {FUZZY_CA
 -- 7. house number + ZIP + first initial or a surname token: a street written otherwise
 --    at the right address (SANTA OSA PL for SANTA ROSA PL, CESAR CHAVEZ for CESAR E
 --    CHAVEZ), for lines nobody was found for at the address. The surname catches a voter
---    who goes by a middle name (CARMEN RODRIGUEZ for MARIA DEL CARMEN RODRIGUEZ).
+--    who goes by a middle name (CARMEN RODRIGUEZ for MARIA DEL CARMEN RODRIGUEZ), and a
+--    resident whose surname is the line's first word is paired with the line read
+--    surname first (PARK SUNG MIN), as pass 2 does at the address.
 INSERT INTO rk_pairs (sid, orient, vid, pass)
 WITH s AS MATERIALIZED (
     SELECT sid, orient, house, zip, street_key, first, last_toks FROM {S} s
@@ -211,6 +213,11 @@ UNION ALL
 SELECT s.sid, s.orient, v.vid, 7
 FROM (SELECT sid, orient, house, zip, street_key, unnest(last_toks) AS tok FROM s) s
 JOIN rk_vkey k ON k.house = s.house AND k.zip = s.zip AND k.tok = s.tok
+JOIN (SELECT vid, street_key FROM {V}) v ON v.vid = k.vid
+WHERE s.street_key IS DISTINCT FROM v.street_key
+UNION ALL
+SELECT s.sid, 1, v.vid, 7
+FROM s JOIN rk_vkey k ON k.house = s.house AND k.zip = s.zip AND k.tok = s.first
 JOIN (SELECT vid, street_key FROM {V}) v ON v.vid = k.vid
 WHERE s.street_key IS DISTINCT FROM v.street_key;
 

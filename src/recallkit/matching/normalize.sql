@@ -59,9 +59,10 @@ CREATE OR REPLACE TEMP MACRO rk_unreadable(s) AS
 -- first; a leading house number may be a range (1234-1236) and may carry a fraction (1/2).
 CREATE OR REPLACE TEMP MACRO rk_addr_clean_u(u) AS
     CASE WHEN regexp_full_match(u, '[A-Z0-9/#]+( [A-Z0-9/#]+)*') THEN u
-         ELSE trim(regexp_replace(regexp_replace(
+         ELSE trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
              regexp_replace(regexp_replace(regexp_replace(u, '[''`\.,]', '', 'g'),
-                 '[^A-Z0-9/#\- ]', ' ', 'g'), '([A-Z])-', '\1 ', 'g'),
+                 '[^A-Z0-9/#\- ]', ' ', 'g'), '(\d)-([A-Z])', '\1\2', 'g'),
+                 '([A-Z])-(\d)', '\1\2', 'g'), '([A-Z])-', '\1 ', 'g'),
              '-([A-Z])', ' \1', 'g'), '\s+', ' ', 'g')) END;
 
 CREATE OR REPLACE TEMP MACRO rk_addr_clean(a) AS
