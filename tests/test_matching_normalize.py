@@ -134,3 +134,34 @@ def test_street_words_per_street_part(con):
                        "rk_street_part_words(rk_addr_street_part('12 MAIN  STREET'))"
                        ).fetchall()[0]
     assert rows == (["N", "1ST", "AVE"], ["MAIN", "ST"])
+
+
+@pytest.mark.parametrize("addr,street,zip_,city", [
+    ("1450 W 60th St, Los Angeles, CA 90044", "1450 W 60TH ST", "90044", "LOS ANGELES"),
+    ("55 Elm Ave Pasadena CA 91101-2231", "55 ELM AVE", "91101", "PASADENA"),
+    ("300 S Grand Ave #1204 Los Angeles", "300 S GRAND AVE #1204", None, "LOS ANGELES"),
+    ("88 Elm St Apt 4 Pasadena", "88 ELM ST APT 4", None, "PASADENA"),
+    ("100 N Pasadena 91101", "100 N PASADENA", "91101", None),  # a street, not the city
+])
+def test_a_place_written_into_the_address_is_cut_off(con, addr, street, zip_, city):
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_v AS SELECT unnest(['LOS ANGELES', "
+                "'PASADENA', 'SANTA MONICA']) AS city")
+    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT ? AS addr", [addr])
+    normalize.split_place(con, "SELECT addr FROM t", "t_place")
+    assert con.execute("SELECT street, zip, city FROM t_place").fetchall() == [
+        (street, zip_, city)]
+
+
+@pytest.mark.parametrize("addr", [
+    "1683 S Santa Monica",        # Santa Monica Blvd without its type
+    "123 Main St Apt 12345",      # a five-digit unit, no ZIP
+    "12 Oak St, Building C",      # a unit after the comma
+    "4360 North Pasadena",
+    "1257 GARFIELD DR",
+])
+def test_an_address_without_a_place_is_left_alone(con, addr):
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_v AS SELECT unnest(['LOS ANGELES', "
+                "'PASADENA', 'SANTA MONICA']) AS city")
+    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT ? AS addr", [addr])
+    normalize.split_place(con, "SELECT addr FROM t", "t_place")
+    assert con.execute("SELECT count(*) FROM t_place").fetchall() == [(0,)]

@@ -82,6 +82,8 @@ EXTRA_VOTERS = [
     _v(53, "ESPERANZA", None, "VILLASENOR", "4500 HUNTINGTON DR S", "LOS ANGELES", "90032"),
     _v(54, "SUNG MIN", None, "PARK", "4000 WILSHIRE BLVD APT 5C", "LOS ANGELES", "90010"),
     _v(55, "JI HO", None, "CHOI", "4100 WILSHIRE BLVD APT 6C", "LOS ANGELES", "90010"),
+    _v(56, "OLIVIA", None, "HASSELBECK", "1450 W 60TH ST", "LOS ANGELES", "90044"),
+    _v(57, "PRIYA", None, "RAMASWAMY", "300 S GRAND AVE APT 1204", "LOS ANGELES", "90071"),
 ]
 
 # The voter's house number and ZIP on a street of another name: more likely the street
@@ -184,6 +186,10 @@ EXTRA_LINES = [
     ("9:8:3", "Lencho Quezada", "150 W Artesia Blvd", "Compton", "90220", VALID, "G52"),
     ("9:8:5", "Park Sung-Min", "4000 Wilshire Blvd Apt 5-C", "Los Angeles", "90010", VALID,
      "G54"),                                        # 5-C for the file's 5C
+    ("9:8:7", "Olivia Hasselbeck", "1450 W 60th St, Los Angeles, CA 90044", "", "", VALID,
+     "G56"),                                        # the whole address in one field
+    ("9:8:8", "Priya Ramaswamy", "300 S Grand Ave #1204 Los Angeles", "", "90071", VALID,
+     "G57"),
 ]
 
 

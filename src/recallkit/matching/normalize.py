@@ -26,6 +26,7 @@ from recallkit.matching.reference import (
     load_reference,
     street_map_literal,
     street_types_literal,
+    street_words,
 )
 
 SQL_DIR = Path(__file__).parent
@@ -178,6 +179,84 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
+# Words that open a unit (a comma before one does not start the city: 12 OAK ST, APT 4).
+_UNIT_WORDS = ("APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|SP|RM|ROOM|LOT|BLDG|BUILDING|FL|"
+               "FLOOR|NO|TRLR|#")
+
+
+def split_place(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> None:
+    """Temp table `out` (addr, street, zip, city): the written addresses of `addrs_sql`
+    that carry their place in the address field ("1450 W 60TH ST, LOS ANGELES, CA 90044",
+    "300 S GRAND AVE #1204 LOS ANGELES"), with the place cut off. Only such addresses
+    have a row.
+
+    In order: a trailing ZIP (not a five-digit unit number: APT 12345), then the state
+    (CA, after a ZIP or a comma), then the text after the last comma when it is no unit
+    and has no digit, else a trailing city of the voter file (rk_v) when what remains
+    still ends as a street does (a street type or a unit): 100 N PASADENA and
+    1683 S SANTA MONICA, streets written without their type, keep their names."""
+    types = "|".join(sorted({w for w, _, k in street_words() if k == "type"}
+                            | {t for _, t, k in street_words() if k == "type"}))
+    ends_as_street = (f"(?:\\s(?:{types})|\\s(?:{_UNIT_WORDS})(?:[\\s#]+[A-Z0-9-]+"
+                      f"|\\d[A-Z0-9-]*)|#\\s*[A-Z0-9-]+)$")
+    cities = ("SELECT DISTINCT city FROM rk_v WHERE city IS NOT NULL"
+              if con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND "
+                             "table_name = 'rk_v'").fetchall()[0][0]
+              else "SELECT NULL::VARCHAR AS city WHERE FALSE")
+    con.execute(rf"""
+        CREATE OR REPLACE TEMP TABLE {out} AS
+        WITH d AS (SELECT DISTINCT addr FROM ({addrs_sql})),
+        u0 AS (SELECT addr, trim(upper(strip_accents(addr))) AS u FROM d),
+        -- most addresses end as a street does and hold no comma: nothing to split
+        u AS (SELECT * FROM u0
+              WHERE contains(u, ',') OR regexp_matches(u, '\d{{5}}(-\d{{4}})?$')
+                 OR NOT regexp_matches(u, '{ends_as_street}')),
+        z AS (SELECT addr, u,
+                     CASE WHEN regexp_matches(u, '[^\d\s,][\s,]+\d{{5}}(-\d{{4}})?$')
+                           AND NOT regexp_matches(
+                               u, '(?:\s(?:{_UNIT_WORDS})[\s.#]*|#\s*)\d{{5}}(-\d{{4}})?$')
+                          THEN regexp_extract(u, '(\d{{5}})(?:-\d{{4}})?$', 1) END AS zip
+              FROM u),
+        s AS (SELECT addr, zip,
+                     CASE WHEN zip IS NULL THEN u
+                          ELSE regexp_replace(u, '[\s,]+\d{{5}}(-\d{{4}})?$', '') END AS u1
+              FROM z),
+        st AS (SELECT addr, zip,
+                      CASE WHEN zip IS NOT NULL OR contains(u1, ',')
+                           THEN regexp_replace(u1, '[\s,]+(CA|CALIF|CALIFORNIA)\.?$', '')
+                           ELSE u1 END AS u2
+               FROM s),
+        c AS (SELECT addr, zip, u2, trim(regexp_extract(u2, ',([^,]*)$', 1)) AS tail FROM st),
+        cc AS (SELECT addr, zip, u2,
+                      CASE WHEN tail <> '' AND NOT regexp_matches(tail, '\d')
+                                AND NOT regexp_matches(tail, '^(?:{_UNIT_WORDS})\b')
+                           THEN tail END AS city
+               FROM c),
+        w AS (
+            -- a city at the end without a comma: the longest of the last 1-3 words that
+            -- is a city of the voter file, when what precedes it still ends as a street
+            SELECT addr, arg_max(rest, n) AS rest, arg_max(cand, n) AS city
+            FROM (SELECT addr, n, array_to_string(ws[len(ws) - n + 1:], ' ') AS cand,
+                         array_to_string(ws[:len(ws) - n], ' ') AS rest
+                  FROM (SELECT addr, list_filter(string_split(
+                                   regexp_replace(u2, '[^A-Z0-9#/ -]', ' ', 'g'), ' '),
+                                   lambda t: t <> '') AS ws
+                        FROM cc WHERE city IS NULL AND NOT contains(u2, ',')) x,
+                       range(1, 4) r(n)
+                  WHERE len(ws) > n + 1)
+            WHERE cand IN ({cities}) AND regexp_matches(rest, '{ends_as_street}')
+            GROUP BY addr
+        ), res AS (
+            SELECT cc.addr, cc.zip,
+                   CASE WHEN cc.city IS NOT NULL THEN trim(regexp_replace(cc.u2, ',[^,]*$', ''))
+                        ELSE coalesce(w.rest, cc.u2) END AS street,
+                   coalesce(cc.city, w.city) AS city
+            FROM cc LEFT JOIN w USING (addr)
+        )
+        SELECT addr, street, zip, city FROM res WHERE zip IS NOT NULL OR city IS NOT NULL
+    """)
+
+
 def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                   table: str = "rk_s") -> int:
     """Handwritten entries -> one row per (id, orientation), with `sid`, the line's rank
@@ -210,7 +289,15 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                    AS suffix
         FROM b
     """)
-    address_keys(con, "SELECT addr FROM rk_s_b", "rk_s_ad")
+    split_place(con, "SELECT addr FROM rk_s_b", "rk_s_pl")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE rk_s_bp AS
+        SELECT b.* REPLACE (coalesce(p.street, b.addr) AS addr,
+                            coalesce(b.zip, p.zip) AS zip,
+                            coalesce(b.city, rk_city(p.city)) AS city)
+        FROM rk_s_b b LEFT JOIN rk_s_pl p USING (addr)
+    """)
+    address_keys(con, "SELECT addr FROM rk_s_bp", "rk_s_ad")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         WITH o AS MATERIALIZED (
@@ -223,12 +310,12 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                        CASE WHEN comma THEN tail[1] ELSE head[1] END AS first,
                        CASE WHEN comma THEN head ELSE head[2:] END AS rest,
                        CASE WHEN comma THEN tail[2:] ELSE head[2:len(head) - 1] END AS mids
-                FROM rk_s_b
+                FROM rk_s_bp
                 UNION ALL
                 -- swapped without a comma: LAST FIRST [MIDDLE]
                 SELECT *, 1 AS orient, head[-1] AS first, head[1:len(head) - 1] AS rest,
                        head[2:len(head) - 1] AS mids
-                FROM rk_s_b WHERE NOT comma AND len(head) >= 2)
+                FROM rk_s_bp WHERE NOT comma AND len(head) >= 2)
         ), ph AS (
             -- the phonetic code (translate() is slow) once per distinct surname key
             SELECT last_key, {phonetic("last_key")} AS last_ph
@@ -244,10 +331,10 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
         -- the line's rank by id, numbered on the ids alone (a window over the wide rows
         -- cost more than the rest of this statement)
         JOIN (SELECT id, row_number() OVER (ORDER BY id) AS sid
-              FROM (SELECT DISTINCT id FROM rk_s_b)) n USING (id)
+              FROM (SELECT DISTINCT id FROM rk_s_bp)) n USING (id)
         LEFT JOIN rk_nick_roots r ON r.name = o.first
     """)
-    for t in ("rk_s_b", "rk_s_ad"):
+    for t in ("rk_s_b", "rk_s_pl", "rk_s_bp", "rk_s_ad"):
         con.execute(f"DROP TABLE {t}")
     return con.execute(f"SELECT count(DISTINCT id) FROM {table}").fetchall()[0][0]
 
