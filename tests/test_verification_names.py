@@ -84,6 +84,17 @@ EXTRA_VOTERS = [
     _v(55, "JI HO", None, "CHOI", "4100 WILSHIRE BLVD APT 6C", "LOS ANGELES", "90010"),
     _v(56, "OLIVIA", None, "HASSELBECK", "1450 W 60TH ST", "LOS ANGELES", "90044"),
     _v(57, "PRIYA", None, "RAMASWAMY", "300 S GRAND AVE APT 1204", "LOS ANGELES", "90071"),
+    _v(58, "ANTONIO", None, "ZEPEDA", "100 W 50TH ST", "LOS ANGELES", "90037"),
+    _v(59, "DANIEL", None, "ARELLANO", "200 W 51ST ST", "LOS ANGELES", "90037"),
+    _v(60, "ERIC", None, "LINDGREN", "700 W 56TH ST", "LOS ANGELES", "90037"),
+]
+
+# Unregistered family members whose first name is the voter's, a letter changed: two real
+# names, two people (the daughter ANTONIA of ANTONIO). Never accepted as the voter.
+HOUSEMATES = [
+    ("9:9:1", "Antonia Zepeda", "100 W 50th St", "Los Angeles", "90037", "G58"),
+    ("9:9:2", "Daniela Arellano", "200 W 51st St", "Los Angeles", "90037", "G59"),
+    ("9:9:3", "Erica Lindgren", "700 W 56th St", "Los Angeles", "90037", "G60"),
 ]
 
 # The voter's house number and ZIP on a street of another name: more likely the street
@@ -203,7 +214,9 @@ def verified(tmp_path_factory):
              *((lid, name, addr, city, z, True, VALID)
                for lid, name, addr, city, z, _ in TYPOS),
              *((lid, name, addr, city, z, True, ("invalid", "ADDRESS_MISMATCH"))
-               for lid, name, addr, city, z, _ in SAME_HOUSE)]
+               for lid, name, addr, city, z, _ in SAME_HOUSE),
+             *((lid, name, addr, city, z, True, ("invalid", "NOT_REGISTERED"))
+               for lid, name, addr, city, z, _ in HOUSEMATES)]
     ws = build(tmp_path_factory.mktemp("names"), lines=lines,
                voters=[*VOTERS, *EXTRA_VOTERS], sections=sections)
     stages.verify(ws, "full", "test")
@@ -260,3 +273,14 @@ def test_the_voters_house_number_on_another_street_goes_to_a_person(verified, li
     queued = verified.con.execute("SELECT reason_hint FROM review_queue WHERE line_id = ?",
                                   [lid]).fetchall()
     assert not row and queued == [(f"ADDRESS_MISMATCH voter:{voter}",)], (row, queued)
+
+
+@pytest.mark.parametrize("line", HOUSEMATES, ids=[x[1] for x in HOUSEMATES])
+def test_a_real_name_a_letter_from_the_voters_is_not_the_voter(verified, line):
+    lid, *_, voter = line
+    row = verified.con.execute("SELECT determination FROM current_determinations "
+                               "WHERE line_id = ?", [lid]).fetchall()
+    assert row != [("valid",)]
+    comp = verified.con.execute("SELECT components->>'first' FROM match_candidates "
+                                "WHERE line_id = ? AND voter_id = ?", [lid, voter]).fetchall()
+    assert comp == [("1",)]  # only loosely alike

@@ -27,7 +27,8 @@ WITH d AS (
 ), pv AS MATERIALIZED (
     SELECT p.sid, p.orient, p.vid, p.passes, ch.sid IS NOT NULL AS hist,
            d.sid IS NOT NULL AS dup, v.voter_id,
-           v.first AS v_first, v.roots AS v_roots, v.given AS v_given,
+           v.first AS v_first, v.first_real AS v_first_real, v.roots AS v_roots,
+           v.given AS v_given,
            v.last_toks AS v_last, v.last_key AS v_key, v.last_ph AS v_ph,
            v.mid_initial AS v_mid, v.suffix AS v_sfx, v.house AS v_house,
            v.house_hi AS v_house_hi, v.street_key AS v_street,
@@ -38,7 +39,9 @@ WITH d AS (
     LEFT JOIN rk_cand_hist ch ON ch.sid = p.sid AND ch.vid = p.vid
     LEFT JOIN d ON d.sid = p.sid AND d.vid = p.vid
 ), j AS (
-    SELECT pv.*, s.id, s.first AS s_first, s.roots AS s_roots, s.last_toks AS s_last,
+    SELECT pv.*, s.id, s.first AS s_first, s.first_real AS s_first_real,
+           s.first_joined AS s_first_joined, s.roots AS s_roots,
+           s.last_toks AS s_last,
            s.last_key AS s_key, s.last_ph AS s_ph, s.mid_initial AS s_mid,
            s.suffix AS s_sfx, s.house AS s_house, s.street_key AS s_street,
            s.zip AS s_zip, s.city AS s_city, s.unit AS s_unit
@@ -62,13 +65,18 @@ WITH d AS (
     CASE WHEN s_first IS NULL OR v_first IS NULL THEN -1
          WHEN s_first = v_first THEN 4
          -- a nickname of the voter's name or the reverse (BOB for ROBERT), a given name
-         -- of the voter (a middle name used as first name), or two short forms of one
-         -- name that start alike (BOBBY for BOB)
+         -- of the voter (a middle name used as first name), the voter's first name written
+         -- as two (MARY ANN for MARYANN), or two short forms of one name that start alike
+         -- (BOBBY for BOB)
          WHEN length(s_first) > 1 AND (list_contains(v_given, s_first)
+              OR s_first_joined = v_first
               OR list_contains(s_roots, v_first) OR list_contains(v_roots, s_first)
               OR (list_has_any(s_roots, v_roots) AND left(s_first, 1) = left(v_first, 1)))
               THEN 3
-         WHEN length(s_first) > 2 AND first_jw >= 0.90 THEN 2
+         -- a near spelling; but two real names a letter apart are two names (ANTONIO
+         -- and ANTONIA, father and daughter), only loosely alike (level 1)
+         WHEN length(s_first) > 2 AND first_jw >= 0.90
+              AND NOT (s_first_real AND v_first_real) THEN 2
          WHEN length(s_first) = 1 AND s_first = left(v_first, 1) THEN 1
          -- two short forms of one long name that do not start alike (ROSE and LINDA, both
          -- for ROSALINDA; PEGGY and MAGGIE, both for MARGARET) are usually two people

@@ -30,6 +30,8 @@ from recallkit.matching.reference import (
 )
 
 SQL_DIR = Path(__file__).parent
+# A first name borne by this many voters of the file is a real name, not a typo.
+REAL_NAME_BEARERS = 3
 
 
 @lru_cache(maxsize=1)
@@ -101,11 +103,22 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
             "ELSE residence_address END, '')")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE rk_v_fn AS
-        WITH d AS (SELECT DISTINCT coalesce(first_name, '') AS fn FROM voters),
-        t AS (SELECT fn, rk_tokens(fn) AS ft FROM d)
-        SELECT fn, ft, ft[1] AS first,
+        WITH d AS (SELECT coalesce(first_name, '') AS fn, count(*) AS n FROM voters
+                   GROUP BY 1),
+        t AS (SELECT fn, n, rk_tokens(fn) AS ft FROM d)
+        SELECT fn, n, ft, ft[1] AS first,
                coalesce(r.roots, CASE WHEN ft[1] IS NULL THEN [] ELSE [ft[1]] END) AS roots
         FROM t LEFT JOIN rk_nick_roots r ON r.name = t.ft[1]
+    """)
+    # Real first names: the census's and the nickname table's, and any the county's own
+    # voters bear at least REAL_NAME_BEARERS times (XOCHITL, HOVHANNES). Two real names
+    # a letter apart are two people's (compare.sql).
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE rk_given AS
+        SELECT name FROM rk_given_ref
+        UNION
+        SELECT first FROM rk_v_fn WHERE first IS NOT NULL
+        GROUP BY first HAVING sum(n) >= {REAL_NAME_BEARERS}
     """)
     con.execute("""
         CREATE OR REPLACE TEMP TABLE rk_v_mn AS
@@ -149,7 +162,7 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT v.vid, v.voter_id, f.first,
+        SELECT v.vid, v.voter_id, f.first, f.first IN (SELECT name FROM rk_given) AS first_real,
                -- the given names, and all of them written as one (SEOYEON for SEO-YEON,
                -- JIHOON for JI HOON)
                CASE WHEN len(f.ft) + len(m.mt) > 1
@@ -322,6 +335,10 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
             FROM (SELECT DISTINCT last_key FROM o WHERE last_key IS NOT NULL)
         )
         SELECT n.sid, id, orient, comma, name_unreadable, addr_missing, first,
+               first IN (SELECT name FROM rk_given) AS first_real,
+               -- the first two given names written as one (MARY ANN for MARYANN)
+               CASE WHEN len(mids) > 0 AND length(mids[1]) > 1 THEN first || mids[1] END
+                   AS first_joined,
                rk_surname_tokens(rest) AS last_toks, o.last_key, ph.last_ph,
                left(list_filter(mids, lambda x: length(x) >= 1)[1], 1) AS mid_initial,
                suffix,

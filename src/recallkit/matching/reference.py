@@ -46,6 +46,22 @@ def nickname_pairs() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=1)
+def given_names() -> tuple[str, ...]:
+    """The first names of the 1990 US census lists (male and female, which the `names`
+    package ships): real names. Two of them a letter apart are two names (ANTONIO and
+    ANTONIA, father and daughter), not one name misspelt."""
+    try:
+        import names as names_pkg
+    except ImportError:  # a declared dependency; degrade, never crash
+        return ()
+    out: set[str] = set()
+    for f in ("dist.male.first", "dist.female.first"):
+        with (Path(names_pkg.__file__).with_name(f)).open(encoding="ascii") as fh:
+            out.update(line.split()[0] for line in fh if line.strip())
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=1)
 def street_words() -> tuple[tuple[str, str, str], ...]:
     with open(DATA / "street_words.csv", encoding="utf-8") as f:
         return tuple((r["word"], r["standard"], r["kind"]) for r in csv.DictReader(f))
@@ -76,9 +92,10 @@ def street_types_literal() -> str:
 
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the temp tables rk_nick_roots(name, roots), rk_street_words and
-    rk_street_renames(county, old_street, new_street) (street keys come later, from the
-    address macros: normalize.build_voters)."""
+    """Create the temp tables rk_nick_roots(name, roots), rk_given_ref(name) (census first
+    names and the nickname table's), rk_street_words and rk_street_renames(county,
+    old_street, new_street) (street keys come later, from the address macros:
+    normalize.build_voters)."""
     words = street_words()
     rk_words = pa.table({"word": [w[0] for w in words], "standard": [w[1] for w in words],
                          "kind": [w[2] for w in words]})
@@ -88,6 +105,12 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     con.register("rk_pairs_arrow", rk_pairs)
     con.execute("CREATE OR REPLACE TEMP TABLE rk_street_words AS SELECT * FROM rk_words_arrow")
     con.execute("CREATE OR REPLACE TEMP TABLE rk_nick AS SELECT * FROM rk_pairs_arrow")
+    con.register("rk_given_arrow", pa.table({"name": list(given_names())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_given_ref AS SELECT name FROM rk_given_arrow "
+                "UNION SELECT nick FROM rk_nick UNION SELECT canonical FROM rk_nick")
+    con.unregister("rk_given_arrow")
+    # the real names until normalize.build_voters adds the voter file's own
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_given AS SELECT name FROM rk_given_ref")
     renames = street_renames()
     con.register("rk_renames_arrow", pa.table({
         "county": pa.array([r[0] for r in renames], pa.string()),
