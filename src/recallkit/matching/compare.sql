@@ -28,7 +28,7 @@ WITH d AS (
     SELECT p.sid, p.orient, p.vid, p.passes, ch.sid IS NOT NULL AS hist,
            d.sid IS NOT NULL AS dup, v.voter_id,
            v.first AS v_first, v.first_real AS v_first_real, v.roots AS v_roots,
-           v.given AS v_given,
+           v.given AS v_given, v.mids AS v_mids,
            v.last_toks AS v_last, v.last_key AS v_key, v.last_ph AS v_ph,
            v.mid_initial AS v_mid, v.suffix AS v_sfx, v.house AS v_house,
            v.house_hi AS v_house_hi, v.street_key AS v_street,
@@ -65,14 +65,18 @@ WITH d AS (
     CASE WHEN s_first IS NULL OR v_first IS NULL THEN -1
          WHEN s_first = v_first THEN 4
          -- a nickname of the voter's name or the reverse (BOB for ROBERT), a given name
-         -- of the voter (a middle name used as first name), the voter's first name written
-         -- as two (MARY ANN for MARYANN), or two short forms of one name that start alike
-         -- (BOBBY for BOB)
-         WHEN length(s_first) > 1 AND (list_contains(v_given, s_first)
+         -- of the voter's first name (CARMEN of MARIA DEL CARMEN, LUIS of JOSE LUIS), the
+         -- voter's first name written as two (MARY ANN for MARYANN), or two short forms
+         -- of one name that start alike (BOBBY for BOB)
+         WHEN length(s_first) > 1 AND ((list_contains(v_given, s_first)
+                                        AND NOT list_contains(v_mids, s_first))
               OR s_first_joined = v_first
               OR list_contains(s_roots, v_first) OR list_contains(v_roots, s_first)
               OR (list_has_any(s_roots, v_roots) AND left(s_first, 1) = left(v_first, 1)))
               THEN 3
+         -- the voter's middle name as first name: the voter going by it, or a son or
+         -- daughter of that name (TIMOTHY at ERIC TIMOTHY's address); a person decides
+         WHEN length(s_first) > 1 AND list_contains(v_mids, s_first) THEN 1
          -- a near spelling; but two real names a letter apart are two names (ANTONIO
          -- and ANTONIA, father and daughter), only loosely alike (level 1)
          WHEN length(s_first) > 2 AND first_jw >= 0.90

@@ -169,7 +169,7 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
                     THEN list_append(list_concat(f.ft, m.mt),
                                      array_to_string(list_concat(f.ft, m.mt), ''))
                     ELSE list_concat(f.ft, m.mt) END AS given,
-               left(m.mt[1], 1) AS mid_initial,
+               m.mt AS mids, left(m.mt[1], 1) AS mid_initial,
                l.last_toks, l.last_key, l.last_ph,
                CASE WHEN v.sx = '' THEN l.last_sfx
                     ELSE coalesce(nullif(rk_clean(v.sx), ''), l.last_sfx) END AS suffix,
