@@ -205,19 +205,17 @@ WITH s AS MATERIALIZED (
     SELECT sid, orient, house, zip, street_key, first, last_toks FROM {S} s
     WHERE orient = 0 AND NOT EXISTS (SELECT 1 FROM rk_found_here f WHERE f.sid = s.sid)
 )
-SELECT s.sid, s.orient, v.vid, 7
+SELECT s.sid,
+       unnest(CASE WHEN NOT list_contains(v.last_toks, s.first) THEN [0]
+                   WHEN left(s.first, 1) = left(v.first, 1) THEN [0, 1] ELSE [1] END),
+       v.vid, 7
 FROM s JOIN {V} v ON s.house = v.house AND s.zip = v.zip
-    AND left(s.first, 1) = left(v.first, 1)
-WHERE s.street_key IS DISTINCT FROM v.street_key
+WHERE (left(s.first, 1) = left(v.first, 1) OR list_contains(v.last_toks, s.first))
+  AND s.street_key IS DISTINCT FROM v.street_key
 UNION ALL
 SELECT s.sid, s.orient, v.vid, 7
 FROM (SELECT sid, orient, house, zip, street_key, unnest(last_toks) AS tok FROM s) s
 JOIN rk_vkey k ON k.house = s.house AND k.zip = s.zip AND k.tok = s.tok
-JOIN (SELECT vid, street_key FROM {V}) v ON v.vid = k.vid
-WHERE s.street_key IS DISTINCT FROM v.street_key
-UNION ALL
-SELECT s.sid, 1, v.vid, 7
-FROM s JOIN rk_vkey k ON k.house = s.house AND k.zip = s.zip AND k.tok = s.first
 JOIN (SELECT vid, street_key FROM {V}) v ON v.vid = k.vid
 WHERE s.street_key IS DISTINCT FROM v.street_key;
 

@@ -120,6 +120,8 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
         SELECT first FROM rk_v_fn WHERE first IS NOT NULL
         GROUP BY first HAVING sum(n) >= {REAL_NAME_BEARERS}
     """)
+    con.execute("CREATE OR REPLACE TEMP TABLE rk_v_fn AS SELECT *, first IN "
+                "(SELECT name FROM rk_given) AS first_real FROM rk_v_fn")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE rk_v_mn AS
         SELECT mn, rk_tokens(mn) AS mt
@@ -162,7 +164,7 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
     """)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT v.vid, v.voter_id, f.first, f.first IN (SELECT name FROM rk_given) AS first_real,
+        SELECT v.vid, v.voter_id, f.first, f.first_real,
                -- the given names, and all of them written as one (SEOYEON for SEO-YEON,
                -- JIHOON for JI HOON)
                CASE WHEN len(f.ft) + len(m.mt) > 1
