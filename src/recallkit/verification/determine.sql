@@ -1,8 +1,10 @@
 -- Reasons for every examined line, in the precedence of data-formats.md.
 -- Inputs: rk_lines(line_id), rk_match (identity decision per line), rk_top (its listed
 -- candidates with their posteriors), rk_s (normalized entries), rk_vh (normalized voter
--- history), rk_wd (withdrawn voters with dates), rk_sig (signature similarity per
--- matched line; {SIG_THRESHOLD} chosen from its distribution), {EPSILON} (the run's ε).
+-- history), rk_wd (withdrawn voters with dates; `sure` false for each plausible voter of
+-- a withdrawal tied to none), rk_sig (signature similarity per matched line;
+-- {SIG_THRESHOLD} chosen from its distribution), {EPSILON} (the run's ε), {MATERIAL_P}
+-- (the smallest posterior that can change a decision, determine.material_p).
 -- rk_det carries no candidates (wide values, slow to carry through the joins):
 -- write_results reads them from rk_top.
 CREATE OR REPLACE TEMP TABLE rk_det AS
@@ -95,7 +97,7 @@ WITH p AS (
            -- settles an identity, see MIN_AUTO_FIRST in matching/decide.py)
            first >= 2 AND last >= 2 AS strong,
            -- material: strong and likely enough to change a decision (a namesake
-           -- across town, 2^-30 as likely, is not)
+           -- elsewhere in the ZIP, 2^-30 as likely, is not)
            first >= 2 AND last >= 2 AND pc >= {MATERIAL_P} AS material
     FROM c
 ), og AS (

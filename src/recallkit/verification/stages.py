@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from recallkit import projection as _projection
 from recallkit import sampling
 from recallkit.verification import duplicates
@@ -105,8 +107,15 @@ def _draw(ws: Any, seed: str, actor: str, size: int | None) -> list[sampling.Sam
         con.execute("INSERT INTO sample_draws VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [draw_id, seed, sampling.seed_hash(seed), len(ids),
                      size, now(), actor])
-        con.executemany("INSERT INTO sample VALUES (?, ?, ?, ?)",
-                        [(s.id, s.position, s.ticket_hex, draw_id) for s in drawn[have:]])
+        new = drawn[have:]
+        # one Arrow insert: executemany binds row by row (seconds for a county's sample)
+        con.register("rk_sample_arrow", pa.table({
+            "line_id": pa.array([s.id for s in new], pa.string()),
+            "position": pa.array([s.position for s in new], pa.int64()),
+            "ticket": pa.array([s.ticket_hex for s in new], pa.string()),
+            "draw_id": pa.array([draw_id] * len(new), pa.int32())}))
+        con.execute("INSERT INTO sample SELECT * FROM rk_sample_arrow")
+        con.unregister("rk_sample_arrow")
         if ws.petition.stage == "intake":
             con.execute("UPDATE petition SET stage = 'sampled' WHERE id = 1")
     return drawn
