@@ -245,7 +245,8 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
         SELECT line_id, ?,
                CASE WHEN p_none >= p_best THEN 'NOT_REGISTERED'
                     ELSE coalesce(
-                        list_filter(reasons, lambda r: r <> 'NOT_REGISTERED')[1], 'valid')
+                        list_filter(reasons, lambda r: r <> 'NOT_REGISTERED')[1],
+                        lean_reason, 'valid')
                     END || CASE WHEN voter_id IS NOT NULL AND p_best > p_none
                                 THEN ' voter:' || voter_id ELSE '' END,
                1 - abs(p_best - p_none), 'open', ?

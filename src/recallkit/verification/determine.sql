@@ -166,6 +166,10 @@ WITH p AS (
         -- street written another way (MLK for MARTIN LUTHER KING JR, a renamed street)
         -- than a move to the same number, so a person looks before it is rejected
         coalesce(l.c_house = 2, FALSE) AS same_house,
+        -- what a line left to a person would be if its likeliest voter signed it (the
+        -- queue's hint): ADDRESS_MISMATCH for a mover, not "valid"
+        CASE WHEN l.status2 <> 'match' THEN coalesce(l.id_reasons[1], CASE WHEN
+                  l.withdrawal_received IS NOT NULL THEN 'WITHDRAWN' END) END AS lean_reason,
         coalesce(l.moved_ok, FALSE) AS moved_ok,
         list_filter([
             CASE WHEN l.circulated_from < p.format_approved
