@@ -89,6 +89,17 @@ EXTRA_VOTERS = [
     _v(60, "ERIC", None, "LINDGREN", "700 W 56TH ST", "LOS ANGELES", "90037"),
     _v(61, "ERIC", "TIMOTHY", "GUTHRIE", "850 W 57TH ST", "LOS ANGELES", "90037"),
     _v(62, "DMITRI", None, "VOLKOV", "700 E GARVEY AVE", "MONTEREY PARK", "91755"),
+    _v(63, "JOSE", None, "GARCIA LOPEZ", "1100 W 70TH ST", "LOS ANGELES", "90044"),
+    _v(64, "MARIA", None, "RAMIREZ-SOTO", "1200 W 71ST ST", "LOS ANGELES", "90044"),
+    _v(65, "DAVID", None, "BARAJAS-RUIZ", "3684 ZAMORA AVE APT 202", "LOS ANGELES", "90011"),
+]
+
+# Two surnames each, the first shared and the second another (the son JOSE GARCIA
+# HERNANDEZ of JOSE GARCIA LOPEZ): never accepted as the voter, and not rejected alone
+# either (a woman may sign with her husband's surname in place of her mother's).
+SURNAME_CONFLICTS = [
+    ("9:9:6", "Jose Garcia Hernandez", "1100 W 70th St", "Los Angeles", "90044", "G63"),
+    ("9:9:7", "Maria Ramirez-Vega", "1200 W 71st St", "Los Angeles", "90044", "G64"),
 ]
 
 # Unregistered family members whose first name is the voter's, a letter changed: two real
@@ -221,7 +232,9 @@ def verified(tmp_path_factory):
              *((lid, name, addr, city, z, True, ("invalid", "ADDRESS_MISMATCH"))
                for lid, name, addr, city, z, _ in SAME_HOUSE),
              *((lid, name, addr, city, z, True, ("invalid", "NOT_REGISTERED"))
-               for lid, name, addr, city, z, _ in HOUSEMATES)]
+               for lid, name, addr, city, z, _ in HOUSEMATES + SURNAME_CONFLICTS),
+             ("9:9:8", "Dave Alejandro Barajas", "3684 Zamora Ave #202", "Los Angeles",
+              "90011", True, VALID)]
     ws = build(tmp_path_factory.mktemp("names"), lines=lines,
                voters=[*VOTERS, *EXTRA_VOTERS], sections=sections)
     stages.verify(ws, "full", "test")
@@ -290,3 +303,20 @@ def test_a_housemates_name_like_the_voters_is_not_the_voter(verified, line):
     comp = verified.con.execute("SELECT components->>'first' FROM match_candidates "
                                 "WHERE line_id = ? AND voter_id = ?", [lid, voter]).fetchall()
     assert comp == [("1",)]  # only loosely alike
+
+
+@pytest.mark.parametrize("line", SURNAME_CONFLICTS, ids=[x[1] for x in SURNAME_CONFLICTS])
+def test_a_conflicting_second_surname_goes_to_a_person(verified, line):
+    lid, *_, voter = line
+    assert not verified.con.execute("SELECT 1 FROM current_determinations WHERE line_id = ?",
+                                    [lid]).fetchall()
+    assert verified.con.execute("SELECT components->>'excluded' FROM match_candidates "
+                                "WHERE line_id = ? AND voter_id = ?",
+                                [lid, voter]).fetchall() == [("surname_conflict",)]
+
+
+def test_a_middle_name_before_the_shared_surname_is_no_conflict(verified):
+    # DAVE ALEJANDRO BARAJAS for DAVID BARAJAS-RUIZ: ALEJANDRO may be a middle name
+    assert verified.con.execute("SELECT components->>'excluded' FROM match_candidates "
+                                "WHERE line_id = '9:9:8' AND voter_id = 'G65'"
+                                ).fetchall() == [(None,)]

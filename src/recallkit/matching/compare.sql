@@ -130,6 +130,18 @@ WITH d AS (
          WHEN s_zip IS NULL AND s_city IS NULL THEN -1
          ELSE 0 END AS loc,
     (s_sfx IS NOT NULL AND v_sfx IS NOT NULL AND s_sfx <> v_sfx) AS suffix_conflict,
+    -- two surnames each, the first shared and a later written one not alike (JOSE
+    -- GARCIA HERNANDEZ for JOSE GARCIA LOPEZ: a son, a brother); a word before the
+    -- shared surname may be a middle name (DAVE ALEJANDRO BARAJAS for DAVID
+    -- BARAJAS-RUIZ), and the voter's given names written in full do not count
+    CASE WHEN len(s_last) >= 2 AND len(v_last) >= 2 AND list_contains(v_last, s_last[1])
+         THEN coalesce(list_max(list_transform(
+                  list_filter(s_last[2:], lambda a: NOT list_contains(v_last, a)
+                                                    AND NOT list_contains(v_given, a)),
+                  lambda a: list_max(list_transform(
+                      list_filter(v_last, lambda b: NOT list_contains(s_last, b)),
+                      lambda b: jaro_winkler_similarity(a, b))))), 1.0) < 0.85
+         ELSE FALSE END AS surname_conflict,
     CASE WHEN s_unit IS NULL OR v_unit IS NULL THEN -1
          WHEN s_unit = v_unit THEN 1 ELSE 0 END AS unit,
     hist,

@@ -69,6 +69,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                 CASE WHEN first = 0 AND last >= 3 AND house = 2 THEN 'household_rule'
                      WHEN first = 0 THEN 'first_name_differs'
                      WHEN suffix_conflict THEN 'suffix_conflict'
+                     WHEN surname_conflict THEN 'surname_conflict'
                      WHEN last = 0 AND first <= 1 THEN 'name_differs'
                      WHEN first IN (1, 2) AND {here} AND sid IN (
                          SELECT sid FROM {scored}
@@ -92,8 +93,13 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                    -- under a misspelt one (LAEX = ALEX, rk_nick_typo): a person decides,
                    -- the engine does not say "not registered". Not when a resident bears
                    -- exactly the written first name: the signer wrote his or her own name.
-                   bool_or(excluded AND first = 0 AND last >= 3 AND house = 2
-                           AND (first_initial_same OR mid = 1 OR nick_typo))
+                   -- A conflicting second surname is another person's as a rule, but a
+                   -- woman may sign with her husband's in place of her mother's: at her
+                   -- address a person decides either way.
+                   bool_or(excluded AND house = 2
+                           AND ((first = 0 AND last >= 3
+                                 AND (first_initial_same OR mid = 1 OR nick_typo))
+                                OR (surname_conflict AND first >= 2)))
                    AND NOT coalesce(bool_or(NOT excluded AND first = 4 AND {here}), FALSE)
                        AS doubtful,
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
