@@ -92,6 +92,7 @@ EXTRA_VOTERS = [
     _v(63, "JOSE", None, "GARCIA LOPEZ", "1100 W 70TH ST", "LOS ANGELES", "90044"),
     _v(64, "MARIA", None, "RAMIREZ-SOTO", "1200 W 71ST ST", "LOS ANGELES", "90044"),
     _v(65, "DAVID", None, "BARAJAS-RUIZ", "3684 ZAMORA AVE APT 202", "LOS ANGELES", "90011"),
+    _v(66, "HAYK", None, "HARUTYUNYAN", "1234 E ELK AVE", "GLENDALE", "91205"),
 ]
 
 # Two surnames each, the first shared and the second another (the son JOSE GARCIA
@@ -217,6 +218,8 @@ EXTRA_LINES = [
      "G56"),                                        # the whole address in one field
     ("9:8:8", "Priya Ramaswamy", "300 S Grand Ave #1204 Los Angeles", "", "90071", VALID,
      "G57"),
+    ("9:8:9", "Haik Arutyunyan", "1234 E Elk Ave", "Glendale", "91205", VALID,
+     "G66"),                                        # Western Armenian spelling
 ]
 
 
