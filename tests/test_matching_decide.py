@@ -10,7 +10,7 @@ COLS = ("sid INTEGER, id VARCHAR, vid INTEGER, voter_id VARCHAR, orient INTEGER,
         "passes INTEGER, score DOUBLE, first INTEGER, last INTEGER, mid INTEGER, "
         "house INTEGER, street INTEGER, "
         "loc INTEGER, unit INTEGER, hist BOOLEAN, suffix_conflict BOOLEAN, "
-        "surname_conflict BOOLEAN, "
+        "surname_conflict BOOLEAN, suffix_added BOOLEAN, "
         "first_initial_same BOOLEAN, first_jw DOUBLE, last_jw DOUBLE, street_jw DOUBLE, "
         "w_first DOUBLE, w_last DOUBLE, w_mid DOUBLE, w_house DOUBLE, w_street DOUBLE, "
         "w_loc DOUBLE, w_unit DOUBLE")
@@ -24,7 +24,7 @@ def _run(rows: list[tuple]) -> dict[str, tuple]:
     con.execute("CREATE TEMP TABLE rk_nick_typo (sid INTEGER, vid INTEGER)")
     for vid, (voter_id, score, first) in enumerate(rows):
         con.execute("INSERT INTO sc VALUES (1, 'L1', ?, ?, 0, 4, ?, ?, 4, -1, 2, 2, 2, -1, "
-                    "FALSE, FALSE, FALSE, TRUE, 0.9, 1, 1, 0, 0, 0, 0, 0, 0, 0)",
+                    "FALSE, FALSE, FALSE, FALSE, TRUE, 0.9, 1, 1, 0, 0, 0, 0, 0, 0, 0)",
                     [vid, voter_id, score, first])
     decide.decide(con, "sc", 0.85, 1_000_000)
     return {r[0]: r[1:] for r in con.execute(

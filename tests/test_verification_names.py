@@ -93,6 +93,7 @@ EXTRA_VOTERS = [
     _v(64, "MARIA", None, "RAMIREZ-SOTO", "1200 W 71ST ST", "LOS ANGELES", "90044"),
     _v(65, "DAVID", None, "BARAJAS-RUIZ", "3684 ZAMORA AVE APT 202", "LOS ANGELES", "90011"),
     _v(66, "HAYK", None, "HARUTYUNYAN", "1234 E ELK AVE", "GLENDALE", "91205"),
+    _v(67, "ARMANDO", None, "QUINTERO", "1600 W 75TH ST", "LOS ANGELES", "90047"),
 ]
 
 # Two surnames each, the first shared and the second another (the son JOSE GARCIA
@@ -101,6 +102,12 @@ EXTRA_VOTERS = [
 SURNAME_CONFLICTS = [
     ("9:9:6", "Jose Garcia Hernandez", "1100 W 70th St", "Los Angeles", "90044", "G63"),
     ("9:9:7", "Maria Ramirez-Vega", "1200 W 71st St", "Los Angeles", "90044", "G64"),
+]
+
+# A suffix written for a voter registered without one: the voter, or his unregistered son
+# of the same name. A person tells them apart.
+SUFFIX_ADDED = [
+    ("9:9:9", "Armando Quintero Jr", "1600 W 75th St", "Los Angeles", "90047", "G67"),
 ]
 
 # Unregistered family members whose first name is the voter's, a letter changed: two real
@@ -235,7 +242,7 @@ def verified(tmp_path_factory):
              *((lid, name, addr, city, z, True, ("invalid", "ADDRESS_MISMATCH"))
                for lid, name, addr, city, z, _ in SAME_HOUSE),
              *((lid, name, addr, city, z, True, ("invalid", "NOT_REGISTERED"))
-               for lid, name, addr, city, z, _ in HOUSEMATES + SURNAME_CONFLICTS),
+               for lid, name, addr, city, z, _ in HOUSEMATES + SURNAME_CONFLICTS + SUFFIX_ADDED),
              ("9:9:8", "Dave Alejandro Barajas", "3684 Zamora Ave #202", "Los Angeles",
               "90011", True, VALID)]
     ws = build(tmp_path_factory.mktemp("names"), lines=lines,
@@ -323,3 +330,12 @@ def test_a_middle_name_before_the_shared_surname_is_no_conflict(verified):
     assert verified.con.execute("SELECT components->>'excluded' FROM match_candidates "
                                 "WHERE line_id = '9:9:8' AND voter_id = 'G65'"
                                 ).fetchall() == [(None,)]
+
+
+@pytest.mark.parametrize("line", SUFFIX_ADDED, ids=[x[1] for x in SUFFIX_ADDED])
+def test_a_suffix_the_voter_has_not_goes_to_a_person(verified, line):
+    lid, *_, voter = line
+    assert not verified.con.execute("SELECT 1 FROM current_determinations WHERE line_id = ?",
+                                    [lid]).fetchall()
+    assert verified.con.execute("SELECT reason_hint FROM review_queue WHERE line_id = ?",
+                                [lid]).fetchall() == [(f"valid voter:{voter}",)]

@@ -130,6 +130,9 @@ WITH d AS (
          WHEN s_zip IS NULL AND s_city IS NULL THEN -1
          ELSE 0 END AS loc,
     (s_sfx IS NOT NULL AND v_sfx IS NOT NULL AND s_sfx <> v_sfx) AS suffix_conflict,
+    -- a generational suffix written for a voter registered without one: the voter, or
+    -- the voter's unregistered son (JOSE GARCIA JR where JOSE GARCIA lives)
+    (s_sfx IS NOT NULL AND v_sfx IS NULL) AS suffix_added,
     -- two surnames each, the first shared and a later written one not alike (JOSE
     -- GARCIA HERNANDEZ for JOSE GARCIA LOPEZ: a son, a brother); a word before the
     -- shared surname may be a middle name (DAVE ALEJANDRO BARAJAS for DAVID

@@ -102,6 +102,10 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                                 OR (surname_conflict AND first >= 2)))
                    AND NOT coalesce(bool_or(NOT excluded AND first = 4 AND {here}), FALSE)
                        AS doubtful,
+                   -- a suffix written for the best voter, registered without one: a
+                   -- person tells the voter from his son
+                   coalesce(any_value(suffix_added) FILTER (WHERE rnk = 1 AND NOT excluded),
+                            FALSE) AS suffix_added,
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
                    any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
                    any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level
@@ -111,7 +115,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         )
         SELECT e.sid, e.id, g.voter_id, g.score, g.best, g.rel_sum,
                coalesce(g.candidates, 0) AS candidates, coalesce(g.excluded, 0) AS excluded,
-               coalesce(g.doubtful, FALSE) AS doubtful, g.first_level,
+               coalesce(g.doubtful OR g.suffix_added, FALSE) AS doubtful,
+               coalesce(g.suffix_added, FALSE) AS suffix_added, g.first_level,
                u.sid IS NOT NULL AS unsearched
         FROM (SELECT DISTINCT sid, id FROM {entries}) e
         LEFT JOIN g USING (sid)
@@ -129,7 +134,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         )
         SELECT sid, id, voter_id, score, p_best, p_none, candidates, excluded, doubtful,
                CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
-                         AND first_level >= {MIN_AUTO_FIRST} THEN 'match'
+                         AND first_level >= {MIN_AUTO_FIRST} AND NOT suffix_added
+                         THEN 'match'
                     WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
                          THEN 'none'
                     ELSE 'review' END AS status
