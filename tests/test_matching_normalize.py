@@ -165,3 +165,16 @@ def test_an_address_without_a_place_is_left_alone(con, addr):
     con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT ? AS addr", [addr])
     normalize.split_place(con, "SELECT addr FROM t", "t_place")
     assert con.execute("SELECT count(*) FROM t_place").fetchall() == [(0,)]
+
+
+@pytest.mark.parametrize("addr,house,key,unit", [
+    ("Apt 4, 123 Main St", "123", "MAIN", "4"),          # the unit written first
+    ("#4 123 Main St", "123", "MAIN", "4"),
+    ("Unit B 77 Glenoaks Blvd", "77", "GLENOAKS", "B"),
+])
+def test_an_address_the_macros_cannot_read_is_parsed_by_usaddress(con, addr, house, key,
+                                                                    unit):
+    normalize.build_entries(con, f"SELECT 'x' AS id, 'Ann Lee' AS printed_name, "
+                                 f"'{addr}' AS residence_address, '' AS city, '' AS zip")
+    assert con.execute("SELECT house, street_key, unit FROM rk_s WHERE orient = 0"
+                       ).fetchall() == [(house, key, unit)]

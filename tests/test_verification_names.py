@@ -94,6 +94,7 @@ EXTRA_VOTERS = [
     _v(65, "DAVID", None, "BARAJAS-RUIZ", "3684 ZAMORA AVE APT 202", "LOS ANGELES", "90011"),
     _v(66, "HAYK", None, "HARUTYUNYAN", "1234 E ELK AVE", "GLENDALE", "91205"),
     _v(67, "ARMANDO", None, "QUINTERO", "1600 W 75TH ST", "LOS ANGELES", "90047"),
+    _v(68, "NADIA", None, "KOURY", "401 S BURNSIDE AVE APT 9", "LOS ANGELES", "90036"),
 ]
 
 # Two surnames each, the first shared and the second another (the son JOSE GARCIA
@@ -227,6 +228,8 @@ EXTRA_LINES = [
      "G57"),
     ("9:8:9", "Haik Arutyunyan", "1234 E Elk Ave", "Glendale", "91205", VALID,
      "G66"),                                        # Western Armenian spelling
+    ("9:8:10", "Nadia Koury", "Apt 9, 401 S Burnside Ave", "Los Angeles", "90036", VALID,
+     "G68"),                                        # the unit first (usaddress)
 ]
 
 

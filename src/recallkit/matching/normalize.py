@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from recallkit.matching import sqlscript
 from recallkit.matching.reference import (
@@ -272,6 +273,54 @@ def split_place(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> Non
     """)
 
 
+# usaddress labels, in the order a street address is written, and the unit's
+_STREET_LABELS = ("AddressNumber", "AddressNumberSuffix", "StreetNamePreDirectional",
+                  "StreetNamePreModifier", "StreetNamePreType", "StreetName",
+                  "StreetNamePostType", "StreetNamePostDirectional")
+_UNIT_LABELS = ("OccupancyIdentifier", "SubaddressIdentifier")
+
+
+def reparse_odd(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> None:
+    """Temp table `out` (addr, street, zip, city): the written addresses of `addrs_sql`
+    with a digit in them in which the SQL macros find no house number at the start
+    (APT 4, 123 MAIN ST; UNIT B 77 GLENOAKS BLVD), parsed by `usaddress` (a
+    conditional random field trained on US addresses) and written again in the usual
+    order: number, street, UNIT. Few lines are written so; the rest never reach Python."""
+    odd = [r[0] for r in con.execute(rf"""
+        SELECT DISTINCT addr FROM ({addrs_sql})
+        WHERE regexp_matches(addr, '\d')
+          AND rk_addr_house(rk_addr_nounit(rk_addr_clean(addr))) IS NULL""").fetchall()]
+    rows = [(a, *_usaddress_parts(a)) for a in odd]
+    rows = [r for r in rows if r[1]]
+    con.register("rk_odd_arrow", pa.table({
+        "addr": pa.array([r[0] for r in rows], pa.string()),
+        "street": pa.array([r[1] for r in rows], pa.string()),
+        "zip": pa.array([r[2] for r in rows], pa.string()),
+        "city": pa.array([r[3] for r in rows], pa.string())}))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT * FROM rk_odd_arrow")
+    con.unregister("rk_odd_arrow")
+
+
+def _usaddress_parts(addr: str) -> tuple[str | None, str | None, str | None]:
+    """(NUMBER STREET [UNIT id], ZIP, city) from usaddress, or Nones."""
+    try:
+        import usaddress
+        parts = usaddress.parse(addr)
+    except Exception:  # noqa: BLE001 - a parser failure leaves the line as written
+        return None, None, None
+    first: dict[str, str] = {}
+    for token, label in parts:
+        first.setdefault(label, "")
+        first[label] = (first[label] + " " + token.strip(",")).strip()
+    if "AddressNumber" not in first or "StreetName" not in first:
+        return None, None, None
+    street = " ".join(first[k] for k in _STREET_LABELS if first.get(k))
+    unit = next((first[k].lstrip("# ") for k in _UNIT_LABELS if first.get(k)), None)
+    zip5 = (first.get("ZipCode") or "")[:5] or None
+    return (street + (f" UNIT {unit}" if unit else ""), zip5,
+            first.get("PlaceName") or None)
+
+
 def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                   table: str = "rk_s") -> int:
     """Handwritten entries -> one row per (id, orientation), with `sid`, the line's rank
@@ -305,12 +354,15 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
         FROM b
     """)
     split_place(con, "SELECT addr FROM rk_s_b", "rk_s_pl")
+    reparse_odd(con, "SELECT coalesce(p.street, b.addr) AS addr FROM rk_s_b b "
+                     "LEFT JOIN rk_s_pl p USING (addr)", "rk_s_odd")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE rk_s_bp AS
-        SELECT b.* REPLACE (coalesce(p.street, b.addr) AS addr,
-                            coalesce(b.zip, p.zip) AS zip,
-                            coalesce(b.city, rk_city(p.city)) AS city)
+        SELECT b.* REPLACE (coalesce(o.street, p.street, b.addr) AS addr,
+                            coalesce(b.zip, p.zip, o.zip) AS zip,
+                            coalesce(b.city, rk_city(p.city), rk_city(o.city)) AS city)
         FROM rk_s_b b LEFT JOIN rk_s_pl p USING (addr)
+        LEFT JOIN rk_s_odd o ON o.addr = coalesce(p.street, b.addr)
     """)
     address_keys(con, "SELECT addr FROM rk_s_bp", "rk_s_ad")
     con.execute(f"""
@@ -353,7 +405,7 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
               FROM (SELECT DISTINCT id FROM rk_s_bp)) n USING (id)
         LEFT JOIN rk_nick_roots r ON r.name = o.first
     """)
-    for t in ("rk_s_b", "rk_s_pl", "rk_s_bp", "rk_s_ad"):
+    for t in ("rk_s_b", "rk_s_pl", "rk_s_odd", "rk_s_bp", "rk_s_ad"):
         con.execute(f"DROP TABLE {t}")
     return con.execute(f"SELECT count(DISTINCT id) FROM {table}").fetchall()[0][0]
 
