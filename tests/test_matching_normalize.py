@@ -178,3 +178,13 @@ def test_an_address_the_macros_cannot_read_is_parsed_by_usaddress(con, addr, hou
                                  f"'{addr}' AS residence_address, '' AS city, '' AS zip")
     assert con.execute("SELECT house, street_key, unit FROM rk_s WHERE orient = 0"
                        ).fetchall() == [(house, key, unit)]
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("PHILIP", "PHILLIP", True), ("KATHERINE", "CATHERINE", True),
+    ("STEPHEN", "STEVEN", True), ("THERESA", "TERESA", True),
+    ("ANTONIO", "ANTONIA", False), ("JOHN", "JOAN", False), ("ERIC", "ERICA", False),
+])
+def test_spelling_key_joins_spellings_not_names(con, a, b, same):
+    ka, kb = con.execute("SELECT rk_spell_key(?), rk_spell_key(?)", [a, b]).fetchone()
+    assert (ka == kb) is same

@@ -95,6 +95,8 @@ EXTRA_VOTERS = [
     _v(66, "HAYK", None, "HARUTYUNYAN", "1234 E ELK AVE", "GLENDALE", "91205"),
     _v(67, "ARMANDO", None, "QUINTERO", "1600 W 75TH ST", "LOS ANGELES", "90047"),
     _v(68, "NADIA", None, "KOURY", "401 S BURNSIDE AVE APT 9", "LOS ANGELES", "90036"),
+    _v(69, "PHILLIP", None, "OCHOA", "300 W 52ND ST", "LOS ANGELES", "90037"),
+    _v(70, "KATHERINE", None, "BECERRA", "500 W 54TH ST", "LOS ANGELES", "90037"),
 ]
 
 # Two surnames each, the first shared and the second another (the son JOSE GARCIA
@@ -230,6 +232,9 @@ EXTRA_LINES = [
      "G66"),                                        # Western Armenian spelling
     ("9:8:10", "Nadia Koury", "Apt 9, 401 S Burnside Ave", "Los Angeles", "90036", VALID,
      "G68"),                                        # the unit first (usaddress)
+    ("9:10:1", "Philip Ochoa", "300 W 52nd St", "Los Angeles", "90037", VALID,
+     "G69"),                                        # one name spelt two ways
+    ("9:10:2", "Catherine Becerra", "500 W 54th St", "Los Angeles", "90037", VALID, "G70"),
 ]
 
 

@@ -78,9 +78,11 @@ WITH d AS (
          -- daughter of that name (TIMOTHY at ERIC TIMOTHY's address); a person decides
          WHEN length(s_first) > 1 AND list_contains(v_mids, s_first) THEN 1
          -- a near spelling; but two real names a letter apart are two names (ANTONIO
-         -- and ANTONIA, father and daughter), only loosely alike (level 1)
+         -- and ANTONIA, father and daughter), only loosely alike (level 1), unless they
+         -- are one name spelt two ways (PHILIP, PHILLIP: rk_spell_key)
          WHEN length(s_first) > 2 AND first_jw >= 0.90
-              AND NOT (s_first_real AND v_first_real) THEN 2
+              AND (NOT (s_first_real AND v_first_real)
+                   OR rk_spell_key(s_first) = rk_spell_key(v_first)) THEN 2
          WHEN length(s_first) = 1 AND s_first = left(v_first, 1) THEN 1
          -- two short forms of one long name that do not start alike (ROSE and LINDA, both
          -- for ROSALINDA; PEGGY and MAGGIE, both for MARGARET) are usually two people

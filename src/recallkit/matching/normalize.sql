@@ -126,6 +126,13 @@ CREATE OR REPLACE TEMP MACRO rk_strip_type(w) AS
     CASE WHEN len(w) > 1 AND list_contains({STREET_TYPES}, w[-1]) THEN w[1:len(w) - 1]
          ELSE w END;
 
+-- A first name's spelling key: the letters that sound alike made one (PH = F, C = K,
+-- Z = S, Y = I, V = F), H dropped, doubled letters single. Two real first names with one
+-- key are one name spelt two ways (PHILIP, PHILLIP; KATHERINE, CATHERINE); with two keys
+-- they are two names (ANTONIO, ANTONIA), see compare.sql.
+CREATE OR REPLACE TEMP MACRO rk_spell_key(n) AS
+    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(translate(replace(n, 'PH', 'F'), 'CQZYVH', 'KKSIF'), 'LL', 'L'), 'NN', 'N'), 'TT', 'T'), 'SS', 'S'), 'RR', 'R'), 'MM', 'M'), 'PP', 'P'), 'FF', 'F'), 'DD', 'D'), 'KK', 'K'), 'BB', 'B'), 'GG', 'G'), 'EE', 'E'), 'II', 'I'), 'AA', 'A'), 'OO', 'O');
+
 CREATE OR REPLACE TEMP MACRO rk_zip5(z) AS
     nullif(regexp_extract(coalesce(z, ''), '(\d{5})', 1), '');
 
