@@ -292,13 +292,11 @@ def reparse_odd(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> Non
           AND rk_addr_house(rk_addr_nounit(rk_addr_clean(addr))) IS NULL""").fetchall()]
     rows = [(a, *_usaddress_parts(a)) for a in odd]
     rows = [r for r in rows if r[1]]
-    con.register("rk_odd_arrow", pa.table({
+    sqlscript.temp_table(con, out, pa.table({
         "addr": pa.array([r[0] for r in rows], pa.string()),
         "street": pa.array([r[1] for r in rows], pa.string()),
         "zip": pa.array([r[2] for r in rows], pa.string()),
         "city": pa.array([r[3] for r in rows], pa.string())}))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT * FROM rk_odd_arrow")
-    con.unregister("rk_odd_arrow")
 
 
 def _usaddress_parts(addr: str) -> tuple[str | None, str | None, str | None]:

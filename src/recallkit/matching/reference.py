@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from recallkit.matching import sqlscript
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -97,30 +99,23 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     old_street, new_street) (street keys come later, from the address macros:
     normalize.build_voters)."""
     words = street_words()
-    rk_words = pa.table({"word": [w[0] for w in words], "standard": [w[1] for w in words],
-                         "kind": [w[2] for w in words]})
+    sqlscript.temp_table(con, "rk_street_words", pa.table({
+        "word": [w[0] for w in words], "standard": [w[1] for w in words],
+        "kind": [w[2] for w in words]}))
     pairs = nickname_pairs()
-    rk_pairs = pa.table({"nick": [p[0] for p in pairs], "canonical": [p[1] for p in pairs]})
-    con.register("rk_words_arrow", rk_words)
-    con.register("rk_pairs_arrow", rk_pairs)
-    con.execute("CREATE OR REPLACE TEMP TABLE rk_street_words AS SELECT * FROM rk_words_arrow")
-    con.execute("CREATE OR REPLACE TEMP TABLE rk_nick AS SELECT * FROM rk_pairs_arrow")
-    con.register("rk_given_arrow", pa.table({"name": list(given_names())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE rk_given_ref AS SELECT name FROM rk_given_arrow "
-                "UNION SELECT nick FROM rk_nick UNION SELECT canonical FROM rk_nick")
-    con.unregister("rk_given_arrow")
+    sqlscript.temp_table(con, "rk_nick", pa.table({"nick": [p[0] for p in pairs],
+                                                   "canonical": [p[1] for p in pairs]}))
+    sqlscript.from_arrow(con, "CREATE OR REPLACE TEMP TABLE rk_given_ref AS SELECT name "
+                              "FROM rk_arrow UNION SELECT nick FROM rk_nick "
+                              "UNION SELECT canonical FROM rk_nick",
+                         pa.table({"name": list(given_names())}))
     # the real names until normalize.build_voters adds the voter file's own
     con.execute("CREATE OR REPLACE TEMP TABLE rk_given AS SELECT name FROM rk_given_ref")
     renames = street_renames()
-    con.register("rk_renames_arrow", pa.table({
+    sqlscript.temp_table(con, "rk_street_renames", pa.table({
         "county": pa.array([r[0] for r in renames], pa.string()),
         "old_street": pa.array([r[1] for r in renames], pa.string()),
         "new_street": pa.array([r[2] for r in renames], pa.string())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE rk_street_renames AS "
-                "SELECT * FROM rk_renames_arrow")
-    con.unregister("rk_renames_arrow")
-    con.unregister("rk_words_arrow")
-    con.unregister("rk_pairs_arrow")
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE rk_nick_roots AS

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
+import pyarrow as pa
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -29,3 +30,18 @@ def scratch_work(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
     finally:
         con.execute(f"SET checkpoint_threshold = '{before}'")
+
+
+def from_arrow(con: duckdb.DuckDBPyConnection, sql: str, table: pa.Table) -> None:
+    """Run `sql`, which reads `table` as `rk_arrow`: rows made in Python go in as one
+    Arrow scan (executemany binds them one at a time: 20 s for 100,000 lines)."""
+    con.register("rk_arrow", table)
+    try:
+        con.execute(sql)
+    finally:
+        con.unregister("rk_arrow")
+
+
+def temp_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """The Arrow `table` as the temp table `name`."""
+    from_arrow(con, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM rk_arrow", table)

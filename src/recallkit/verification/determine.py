@@ -146,14 +146,11 @@ def compare_signatures(con: duckdb.DuckDBPyConnection,
     con.execute("CREATE OR REPLACE TEMP TABLE rk_sig "
                 "(line_id VARCHAR, similarity DOUBLE, state VARCHAR)")
     if sims:
-        # one Arrow insert: executemany binds row by row (20 s for 100,000 lines)
-        con.register("rk_sig_arrow", pa.table({
+        sqlscript.from_arrow(con, "INSERT INTO rk_sig SELECT * FROM rk_arrow", pa.table({
             "line_id": pa.array(list(sims), pa.string()),
             "similarity": pa.array(list(sims.values()), pa.float64()),
             "state": pa.array(["compared" if v is not None else "no_image"
                                for v in sims.values()], pa.string())}))
-        con.execute("INSERT INTO rk_sig SELECT * FROM rk_sig_arrow")
-        con.unregister("rk_sig_arrow")
     return {"method": "ink-grid/profiles/directions", "threshold": round(thr, 4),
             "like": None if like is None else round(like, 4),
             "compared": len(got), "unreadable": len(sims) - len(got),

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from recallkit import projection as _projection
 from recallkit import sampling
+from recallkit.matching import sqlscript
 from recallkit.verification import duplicates
 from recallkit.verification.determine import examine, now, write_results
 
@@ -108,14 +109,11 @@ def _draw(ws: Any, seed: str, actor: str, size: int | None) -> list[sampling.Sam
                     [draw_id, seed, sampling.seed_hash(seed), len(ids),
                      size, now(), actor])
         new = drawn[have:]
-        # one Arrow insert: executemany binds row by row (seconds for a county's sample)
-        con.register("rk_sample_arrow", pa.table({
+        sqlscript.from_arrow(con, "INSERT INTO sample SELECT * FROM rk_arrow", pa.table({
             "line_id": pa.array([s.id for s in new], pa.string()),
             "position": pa.array([s.position for s in new], pa.int64()),
             "ticket": pa.array([s.ticket_hex for s in new], pa.string()),
             "draw_id": pa.array([draw_id] * len(new), pa.int32())}))
-        con.execute("INSERT INTO sample SELECT * FROM rk_sample_arrow")
-        con.unregister("rk_sample_arrow")
         if ws.petition.stage == "intake":
             con.execute("UPDATE petition SET stage = 'sampled' WHERE id = 1")
     return drawn
