@@ -52,17 +52,16 @@ WITH p AS (
       AND (h.valid_from IS NULL OR l0.circulated_to IS NULL
            OR h.valid_from <= l0.circulated_to)
 ), wd AS (
-    -- EC 11303: a withdrawal request filed before the day the section is filed.
-    SELECT c0.line_id, c0.voter_id, min(w.date_received) AS received
+    -- EC 11303: a withdrawal request filed before the day the section is filed. One the
+    -- engine could not tie to one voter (not sure) withdraws nobody; when it may be a
+    -- plausible candidate's, a person decides the line (wq).
+    SELECT c0.line_id, c0.voter_id, min(w.date_received) FILTER (WHERE w.sure) AS received,
+           bool_or(NOT w.sure AND c0.pc >= {MATERIAL_P}) AS unsure
     FROM c0 JOIN l0 USING (line_id) JOIN rk_wd w ON w.voter_id = c0.voter_id
-    WHERE w.date_received < l0.date_filed AND w.sure
+    WHERE w.date_received < l0.date_filed
     GROUP BY ALL
 ), wq AS (
-    -- a withdrawal that may be a plausible candidate's, the engine could not say whose:
-    -- a person decides the line
-    SELECT DISTINCT c0.line_id
-    FROM c0 JOIN l0 USING (line_id) JOIN rk_wd w ON w.voter_id = c0.voter_id
-    WHERE w.date_received < l0.date_filed AND NOT w.sure AND c0.pc >= {MATERIAL_P}
+    SELECT DISTINCT line_id FROM wd WHERE unsure
 ), c AS (
     -- the reasons that depend on who the signer is, for each candidate
     SELECT c0.*, mv.voter_id IS NOT NULL AS moved_ok, wd.received AS withdrawal_received,
