@@ -31,6 +31,8 @@ from recallkit.matching.reference import (
 )
 
 SQL_DIR = Path(__file__).parent
+# Words that open a unit (APT 4, STE 200, # 5), in rk_unit_re and split_place.
+UNIT_DESIGNATORS = "APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|RM|ROOM|LOT|BLDG|TRLR|FL|FLOOR|NO|#"
 # A first name borne by this many voters of the file is a real name, not a typo.
 REAL_NAME_BEARERS = 3
 
@@ -39,7 +41,8 @@ REAL_NAME_BEARERS = 3
 def macros_sql() -> str:
     sql = (SQL_DIR / "normalize.sql").read_text(encoding="utf-8")
     return sql.replace("{STREET_MAP}", street_map_literal()).replace(
-        "{STREET_TYPES}", street_types_literal())
+        "{STREET_TYPES}", street_types_literal()).replace("{UNIT_DESIGNATORS}",
+                                                          UNIT_DESIGNATORS)
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
@@ -195,9 +198,9 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-# Words that open a unit (a comma before one does not start the city: 12 OAK ST, APT 4).
-_UNIT_WORDS = ("APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|SP|RM|ROOM|LOT|BLDG|BUILDING|FL|"
-               "FLOOR|NO|TRLR|#")
+# Words that open a unit when split_place looks for one (a comma before one does not
+# start the city: 12 OAK ST, APT 4): the designators, SP and BUILDING.
+_UNIT_WORDS = UNIT_DESIGNATORS + "|SP|BUILDING"
 
 
 def split_place(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> None:

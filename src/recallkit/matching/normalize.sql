@@ -74,7 +74,7 @@ CREATE OR REPLACE TEMP MACRO rk_addr_clean(a) AS
 -- SP, the mobile-home space (10300 GARVEY AVE SP 14), counts only before a number: as a
 -- word it may be part of a street name.
 CREATE OR REPLACE TEMP MACRO rk_unit_re() AS
-    '\s(?:(?:APT|APARTMENT|UNIT|STE|SUITE|SPC|SPACE|RM|ROOM|LOT|BLDG|TRLR|FL|FLOOR|NO|#)(?:[\s#]+([A-Z0-9-]+)|(\d[A-Z0-9-]*))|SP[\s#]*(\d[A-Z0-9-]*))$';
+    '\s(?:(?:{UNIT_DESIGNATORS})(?:[\s#]+([A-Z0-9-]+)|(\d[A-Z0-9-]*))|SP[\s#]*(\d[A-Z0-9-]*))$';
 
 -- The macros below take an address already passed through rk_addr_clean (ac) or with
 -- the unit cut off (nu); callers compute those once per row in a CTE, because a macro
