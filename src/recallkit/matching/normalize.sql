@@ -131,7 +131,12 @@ CREATE OR REPLACE TEMP MACRO rk_strip_type(w) AS
 -- key are one name spelt two ways (PHILIP, PHILLIP; KATHERINE, CATHERINE); with two keys
 -- they are two names (ANTONIO, ANTONIA), see compare.sql.
 CREATE OR REPLACE TEMP MACRO rk_spell_key(n) AS
-    replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(translate(replace(n, 'PH', 'F'), 'CQZYVH', 'KKSIF'), 'LL', 'L'), 'NN', 'N'), 'TT', 'T'), 'SS', 'S'), 'RR', 'R'), 'MM', 'M'), 'PP', 'P'), 'FF', 'F'), 'DD', 'D'), 'KK', 'K'), 'BB', 'B'), 'GG', 'G'), 'EE', 'E'), 'II', 'I'), 'AA', 'A'), 'OO', 'O');
+    replace(replace(replace(replace(replace(replace(replace(replace(
+    replace(replace(replace(replace(replace(replace(replace(replace(
+        translate(replace(n, 'PH', 'F'), 'CQZYVH', 'KKSIF'),
+        'LL', 'L'), 'NN', 'N'), 'TT', 'T'), 'SS', 'S'), 'RR', 'R'), 'MM', 'M'),
+        'PP', 'P'), 'FF', 'F'), 'DD', 'D'), 'KK', 'K'), 'BB', 'B'), 'GG', 'G'),
+        'EE', 'E'), 'II', 'I'), 'AA', 'A'), 'OO', 'O');
 
 CREATE OR REPLACE TEMP MACRO rk_zip5(z) AS
     nullif(regexp_extract(coalesce(z, ''), '(\d{5})', 1), '');
