@@ -283,16 +283,16 @@ _STREET_LABELS = ("AddressNumber", "AddressNumberSuffix", "StreetNamePreDirectio
 _UNIT_LABELS = ("OccupancyIdentifier", "SubaddressIdentifier")
 
 
-def reparse_odd(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> None:
-    """Temp table `out` (addr, street, zip, city): the written addresses of `addrs_sql`
-    with a digit in them in which the SQL macros find no house number at the start
-    (APT 4, 123 MAIN ST; UNIT B 77 GLENOAKS BLVD), parsed by `usaddress` (a
-    conditional random field trained on US addresses) and written again in the usual
-    order: number, street, UNIT. Few lines are written so; the rest never reach Python."""
+def reparse_odd(con: duckdb.DuckDBPyConnection, keys: str, out: str) -> None:
+    """Temp table `out` (addr, street, zip, city): the written addresses of `keys` (an
+    address_keys table) with a digit in them in which the SQL macros found no house
+    number at the start (APT 4, 123 MAIN ST; UNIT B 77 GLENOAKS BLVD), parsed by
+    `usaddress` (a conditional random field trained on US addresses) and written again
+    in the usual order: number, street, UNIT. Few lines are written so; the rest never
+    reach Python."""
     odd = [r[0] for r in con.execute(rf"""
-        SELECT DISTINCT addr FROM ({addrs_sql})
-        WHERE regexp_matches(addr, '\d')
-          AND rk_addr_house(rk_addr_nounit(rk_addr_clean(addr))) IS NULL""").fetchall()]
+        SELECT addr FROM {keys}
+        WHERE house IS NULL AND regexp_matches(addr, '\d')""").fetchall()]
     rows = [(a, *_usaddress_parts(a)) for a in odd]
     rows = [r for r in rows if r[1]]
     sqlscript.temp_table(con, out, pa.table({
@@ -344,28 +344,36 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
             FROM src
         )
         -- A suffix word opens no name: J.R. SOLBERG is two initials (JR), not a suffix.
-        SELECT *, contains(nm, ',') AS comma,
-               list_filter(rk_tokens(split_part(nm, ',', 1)),
+        -- (Without a comma, the part before it is the whole name: tokenized once.)
+        SELECT * EXCLUDE (toks),
+               list_filter(CASE WHEN comma THEN rk_tokens(split_part(nm, ',', 1))
+                                ELSE toks END,
                            lambda x, i: NOT rk_is_suffix(x) OR i = 1) AS head,
-               list_filter(rk_tokens(CASE WHEN contains(nm, ',')
-                                          THEN substr(nm, strpos(nm, ',') + 1) END),
-                           lambda x: NOT rk_is_suffix(x)) AS tail,
-               list_filter(rk_tokens(nm), lambda x, i: rk_is_suffix(x) AND i > 1)[1]
-                   AS suffix
-        FROM b
+               CASE WHEN comma THEN list_filter(rk_tokens(substr(nm, strpos(nm, ',') + 1)),
+                                                lambda x: NOT rk_is_suffix(x))
+                    ELSE [] END AS tail,
+               list_filter(toks, lambda x, i: rk_is_suffix(x) AND i > 1)[1] AS suffix
+        FROM (SELECT *, contains(nm, ',') AS comma, rk_tokens(nm) AS toks FROM b)
     """)
     split_place(con, "SELECT addr FROM rk_s_b", "rk_s_pl")
-    reparse_odd(con, "SELECT coalesce(p.street, b.addr) AS addr FROM rk_s_b b "
-                     "LEFT JOIN rk_s_pl p USING (addr)", "rk_s_odd")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE rk_s_bp AS
-        SELECT b.* REPLACE (coalesce(o.street, p.street, b.addr) AS addr,
-                            coalesce(b.zip, p.zip, o.zip) AS zip,
-                            coalesce(b.city, rk_city(p.city), rk_city(o.city)) AS city)
+        SELECT b.* REPLACE (coalesce(p.street, b.addr) AS addr, coalesce(b.zip, p.zip) AS zip,
+                            coalesce(b.city, rk_city(p.city)) AS city)
         FROM rk_s_b b LEFT JOIN rk_s_pl p USING (addr)
-        LEFT JOIN rk_s_odd o ON o.addr = coalesce(p.street, b.addr)
     """)
     address_keys(con, "SELECT addr FROM rk_s_bp", "rk_s_ad")
+    # the addresses in which no house number was found at the start, read by usaddress
+    # and keyed again
+    reparse_odd(con, "rk_s_ad", "rk_s_odd")
+    address_keys(con, "SELECT street AS addr FROM rk_s_odd", "rk_s_ad_odd")
+    con.execute("""
+        UPDATE rk_s_bp SET addr = o.street, zip = coalesce(rk_s_bp.zip, o.zip),
+                           city = coalesce(rk_s_bp.city, rk_city(o.city))
+        FROM rk_s_odd o WHERE o.addr = rk_s_bp.addr
+    """)
+    con.execute("INSERT INTO rk_s_ad SELECT * FROM rk_s_ad_odd "
+                "WHERE addr NOT IN (SELECT addr FROM rk_s_ad)")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         WITH o AS MATERIALIZED (
@@ -406,7 +414,7 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
               FROM (SELECT DISTINCT id FROM rk_s_bp)) n USING (id)
         LEFT JOIN rk_nick_roots r ON r.name = o.first
     """)
-    for t in ("rk_s_b", "rk_s_pl", "rk_s_odd", "rk_s_bp", "rk_s_ad"):
+    for t in ("rk_s_b", "rk_s_pl", "rk_s_odd", "rk_s_bp", "rk_s_ad", "rk_s_ad_odd"):
         con.execute(f"DROP TABLE {t}")
     return con.execute(f"SELECT count(DISTINCT id) FROM {table}").fetchall()[0][0]
 
