@@ -188,3 +188,22 @@ def test_an_address_the_macros_cannot_read_is_parsed_by_usaddress(con, addr, hou
 def test_spelling_key_joins_spellings_not_names(con, a, b, same):
     ka, kb = con.execute("SELECT rk_spell_key(?), rk_spell_key(?)", [a, b]).fetchone()
     assert (ka == kb) is same
+
+
+@pytest.mark.parametrize("addr,kept,only", [
+    ("PO Box 4412", "", True),
+    ("P.O. Box 12, Panorama City CA 91402", "", True),
+    ("Post Office Box 9", "", True),
+    ("PO BOX 5 123 MAIN ST", "123 MAIN ST", False),        # 2 CCR 20931(a)(4)
+    ("123 Main St, P O Box 77", "123 Main St", False),
+    ("100 1ST ST PO BOX 3", "100 1ST ST", False),
+    ("1234 W 36th St", "1234 W 36th St", False),
+    ("3900 Boxwood Ln", "3900 Boxwood Ln", False),
+])
+def test_a_post_office_box_is_no_residence(con, addr, kept, only):
+    assert con.execute("SELECT rk_drop_po_box(?), rk_po_box_only(?)",
+                       [addr, addr]).fetchone() == (kept, only)
+
+
+def test_pch_is_pacific_coast_highway(con):
+    assert _street(con, "21000 PCH")[2] == _street(con, "21000 PACIFIC COAST HWY")[2]

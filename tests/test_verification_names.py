@@ -97,6 +97,10 @@ EXTRA_VOTERS = [
     _v(68, "NADIA", None, "KOURY", "401 S BURNSIDE AVE APT 9", "LOS ANGELES", "90036"),
     _v(69, "PHILLIP", None, "OCHOA", "300 W 52ND ST", "LOS ANGELES", "90037"),
     _v(70, "KATHERINE", None, "BECERRA", "500 W 54TH ST", "LOS ANGELES", "90037"),
+    _v(71, "RICARDO", None, "SALAZAR", "21000 PACIFIC COAST HWY", "MALIBU", "90265"),
+    _v(72, "TERRENCE", None, "MCALLISTER", "14825 ROSCOE BLVD", "PANORAMA CITY", "91402"),
+    _v(73, "GLORIA", None, "CISNEROS", "2501 W SUNSET BLVD", "LOS ANGELES", "90026"),
+    _v(74, "HAROLD", None, "BRISCOE", "9120 RESEDA BLVD", "NORTHRIDGE", "91324"),
 ]
 
 # Two surnames each, the first shared and the second another (the son JOSE GARCIA
@@ -235,6 +239,17 @@ EXTRA_LINES = [
     ("9:10:1", "Philip Ochoa", "300 W 52nd St", "Los Angeles", "90037", VALID,
      "G69"),                                        # one name spelt two ways
     ("9:10:2", "Catherine Becerra", "500 W 54th St", "Los Angeles", "90037", VALID, "G70"),
+    ("9:10:3", "Ricardo Salazar", "21000 PCH", "Malibu", "90265", VALID, "G71"),
+    # a post office box is no residence (EC 105(a)): alone it leaves no address; with
+    # the street address (2 CCR 20931(a)(4)) the street address is checked
+    ("9:10:4", "Terrence McAllister", "P.O. Box 4412, Panorama City CA", "Panorama City",
+     "91402", ("invalid", "NO_ADDRESS"), "G72"),
+    ("9:10:5", "Harold Briscoe", "PO Box 77 9120 Reseda Blvd", "Northridge", "91324",
+     VALID, "G74"),
+    # a house number written otherwise is another address (EC 105(a); 2 CCR 20931
+    # tolerates units, fractions and street names, not house numbers)
+    ("9:10:6", "Gloria Cisneros", "2510 W Sunset Blvd", "Los Angeles", "90026",
+     ("invalid", "ADDRESS_MISMATCH"), "G73"),
 ]
 
 

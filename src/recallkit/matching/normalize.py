@@ -337,10 +337,11 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
             -- a title before a full name is no part of it (DR JOHN SMITH, MRS MARIA LOPEZ)
             SELECT id, regexp_replace(rk_clean_keep_comma(printed_name),
                                       '^(?:MR|MRS|MS|MISS|DR) (\\S+ \\S)', '\\1') AS nm,
-                   coalesce(residence_address, '') AS addr,
+                   rk_drop_po_box(coalesce(residence_address, '')) AS addr,
                    rk_zip5(zip) AS zip, rk_city(city) AS city,
                    rk_unreadable(printed_name) AS name_unreadable,
-                   rk_unreadable(residence_address) AS addr_missing
+                   rk_unreadable(residence_address)
+                   OR rk_po_box_only(coalesce(residence_address, '')) AS addr_missing
             FROM src
         )
         -- A suffix word opens no name: J.R. SOLBERG is two initials (JR), not a suffix.

@@ -54,6 +54,24 @@ CREATE OR REPLACE TEMP MACRO rk_unreadable(s) AS
     s IS NULL OR trim(s) = ''
     OR regexp_matches(upper(s), '^\W*(ILLEGIBLE|UNREADABLE|UNKNOWN|N/?A|\?+)\W*$');
 
+-- A post office box is no place of residence (EC 100(b), EC 105(a)). Written with a
+-- street address (2 CCR 20931(a)(4): counted when the street address matches) the box is
+-- dropped and the street address checked as usual; written alone (a city or ZIP may
+-- follow) the line gives no residence address.
+CREATE OR REPLACE TEMP MACRO rk_po_box_re() AS
+    '(?i)\b(?:P\s*\.?\s*O\s*\.?\s*|POST\s+OFFICE\s+)BOX\s*#?\s*[A-Z0-9-]+\s*,?';
+
+-- only a box: no number followed by a word (a street) is left once the box is dropped
+CREATE OR REPLACE TEMP MACRO rk_po_box_only(a) AS
+    regexp_matches(a, rk_po_box_re())
+    AND NOT regexp_matches(regexp_replace(a, rk_po_box_re(), ' ', 'g'), '\b\d+\S*\s+[A-Za-z]');
+
+-- the address without its box ('' when only a box, and what followed it, was written)
+CREATE OR REPLACE TEMP MACRO rk_drop_po_box(a) AS
+    CASE WHEN NOT regexp_matches(a, rk_po_box_re()) THEN a
+         WHEN rk_po_box_only(a) THEN ''
+         ELSE trim(regexp_replace(a, rk_po_box_re(), ' ', 'g'), ' ,') END;
+
 -- Addresses ------------------------------------------------------------------------
 -- One-line address -> parts. Unit designators (APT, UNIT, #, STE, SPC, ...) are cut off
 -- first; a leading house number may be a range (1234-1236) and may carry a fraction (1/2).
