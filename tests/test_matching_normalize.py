@@ -207,3 +207,9 @@ def test_a_post_office_box_is_no_residence(con, addr, kept, only):
 
 def test_pch_is_pacific_coast_highway(con):
     assert _street(con, "21000 PCH")[2] == _street(con, "21000 PACIFIC COAST HWY")[2]
+
+
+def test_a_lone_letter_after_the_number_is_the_numbers(con):
+    assert _street(con, "1234 A MAPLE AVE")[2] == _street(con, "1234A MAPLE AVE")[2] == "MAPLE"
+    assert _street(con, "1234 B ST")[2] == "B"            # B Street
+    assert _street(con, "1234 E MAPLE AVE")[2] == "MAPLE"  # East, as before

@@ -101,6 +101,11 @@ EXTRA_VOTERS = [
     _v(72, "TERRENCE", None, "MCALLISTER", "14825 ROSCOE BLVD", "PANORAMA CITY", "91402"),
     _v(73, "GLORIA", None, "CISNEROS", "2501 W SUNSET BLVD", "LOS ANGELES", "90026"),
     _v(74, "HAROLD", None, "BRISCOE", "9120 RESEDA BLVD", "NORTHRIDGE", "91324"),
+    _v(75, "NGOC", "ANH", "PHAM", "10100 GARDEN GROVE BLVD", "GARDEN GROVE", "92844"),
+    _v(76, "SOO", "YOUNG", "YOON", "3250 W OLYMPIC BLVD APT 210", "LOS ANGELES", "90006"),
+    _v(77, "J", "ROBERT", "PEMBROKE", "330 S BARRINGTON AVE", "LOS ANGELES", "90049"),
+    _v(78, "ALICIA", None, "FONSECA", "1234 A MAPLE AVE", "LOS ANGELES", "90015"),
+    _v(79, "MARIA", None, "LOPEZ", "1500 E 52ND ST", "LOS ANGELES", "90011"),
 ]
 
 # Two surnames each, the first shared and the second another (the son JOSE GARCIA
@@ -250,6 +255,21 @@ EXTRA_LINES = [
     # tolerates units, fractions and street names, not house numbers)
     ("9:10:6", "Gloria Cisneros", "2510 W Sunset Blvd", "Los Angeles", "90026",
      ("invalid", "ADDRESS_MISMATCH"), "G73"),
+    # the voter's full name, family name first (Vietnamese, Korean order)
+    ("9:10:7", "Pham Ngoc Anh", "10100 Garden Grove Blvd", "Garden Grove", "92844", VALID,
+     "G75"),
+    ("9:10:8", "Yoon Soo Young", "3250 W Olympic Blvd #210", "Los Angeles", "90006", VALID,
+     "G76"),
+    # registered with an initial for a first name: goes by the middle name
+    ("9:10:9", "Robert Pembroke", "330 S Barrington Ave", "Los Angeles", "90049", VALID,
+     "G77"),
+    ("9:10:10", "Alicia Fonseca", "1234-A Maple Ave", "Los Angeles", "90015", VALID, "G78"),
+]
+
+# A surname not like the voter's at all, at the voter's address: the voter married, or
+# another person of that first name in the house. Never decided alone.
+OTHER_SURNAME = [
+    ("9:11:1", "Maria Garcia", "1500 E 52nd St", "Los Angeles", "90011", "G79"),
 ]
 
 
@@ -265,7 +285,8 @@ def verified(tmp_path_factory):
              *((lid, name, addr, city, z, True, ("invalid", "ADDRESS_MISMATCH"))
                for lid, name, addr, city, z, _ in SAME_HOUSE),
              *((lid, name, addr, city, z, True, ("invalid", "NOT_REGISTERED"))
-               for lid, name, addr, city, z, _ in HOUSEMATES + SURNAME_CONFLICTS + SUFFIX_ADDED),
+               for lid, name, addr, city, z, _ in HOUSEMATES + SURNAME_CONFLICTS + SUFFIX_ADDED
+               + OTHER_SURNAME),
              ("9:9:8", "Dave Alejandro Barajas", "3684 Zamora Ave #202", "Los Angeles",
               "90011", True, VALID)]
     ws = build(tmp_path_factory.mktemp("names"), lines=lines,
@@ -354,6 +375,13 @@ def test_a_middle_name_before_the_shared_surname_is_no_conflict(verified):
 
 @pytest.mark.parametrize("line", SUFFIX_ADDED, ids=[x[1] for x in SUFFIX_ADDED])
 def test_a_suffix_the_voter_has_not_goes_to_a_person(verified, line):
+    lid, *_, voter = line
+    assert _decided(verified, lid) is None
+    assert _hint(verified, lid) == f"valid voter:{voter}"
+
+
+@pytest.mark.parametrize("line", OTHER_SURNAME, ids=[x[1] for x in OTHER_SURNAME])
+def test_another_surname_at_the_voters_address_goes_to_a_person(verified, line):
     lid, *_, voter = line
     assert _decided(verified, lid) is None
     assert _hint(verified, lid) == f"valid voter:{voter}"

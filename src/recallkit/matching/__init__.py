@@ -115,5 +115,6 @@ def _match_entries(con: duckdb.DuckDBPyConnection, source_sql: str, *, epsilon: 
               "mover_rate": mover_rate, "wide_key_cap": WIDE_CAP, "fuzzy_key_cap": FUZZY_CAP,
               "train_every": TRAIN_EVERY,
               "model": model.as_dict(), "top_k": _decide.TOP_K,
-              "min_auto_first_level": _decide.MIN_AUTO_FIRST}
+              "min_auto_first_level": _decide.MIN_AUTO_FIRST,
+              "min_auto_last_level": _decide.MIN_AUTO_LAST}
     return MatchRun(n, pairs, params, {k: round(v, 3) for k, v in t.items()}, model)

@@ -58,12 +58,26 @@ WITH d AS (
         CASE WHEN s_first = v_first AND length(s_first) > 0 THEN 1.0::DOUBLE
              ELSE coalesce(jaro_winkler_similarity(s_first, v_first), 0) END AS first_jw,
         CASE WHEN s_street = v_street AND length(s_street) > 0 THEN 1.0::DOUBLE
-             ELSE coalesce(jaro_winkler_similarity(s_street, v_street), 0) END AS street_jw
+             ELSE coalesce(jaro_winkler_similarity(s_street, v_street), 0) END AS street_jw,
+        -- three or more names written, all of the voter's and no other, in another
+        -- order: the voter's full name as some write it (PHAM NGOC ANH, family name first,
+        -- for NGOC ANH PHAM; YOON SOO YOUNG). v_given ends with its names joined when
+        -- there are two or more.
+        CASE WHEN len(s_last) >= 2 AND s_first IS NOT NULL
+             THEN list_sort(list_prepend(s_first, s_last))
+                  = list_sort(list_concat(CASE WHEN len(v_given) > 1
+                                               THEN v_given[1:len(v_given) - 1]
+                                               ELSE v_given END, v_last))
+             ELSE FALSE END AS full_name
     FROM j
 ), l AS MATERIALIZED (
     SELECT sid, id, orient, vid, voter_id, passes,
     CASE WHEN s_first IS NULL OR v_first IS NULL THEN -1
          WHEN s_first = v_first THEN 4
+         WHEN full_name THEN 3
+         -- a voter registered with an initial for a first name goes by the middle name
+         -- (J ROBERT PEMBROKE signs ROBERT PEMBROKE)
+         WHEN length(v_first) = 1 AND length(s_first) > 1 AND v_mids[1] = s_first THEN 3
          -- a nickname of the voter's name or the reverse (BOB for ROBERT), a given name
          -- of the voter's first name (CARMEN of MARIA DEL CARMEN, LUIS of JOSE LUIS), the
          -- voter's first name written as two (MARY ANN for MARYANN), or two short forms
@@ -90,7 +104,7 @@ WITH d AS (
          WHEN length(s_first) > 2 AND first_jw >= 0.80 THEN 1
          ELSE 0 END AS first,
     CASE WHEN (len(s_last) = 0 AND s_key IS NULL) OR v_key IS NULL THEN -1
-         WHEN s_key = v_key THEN 4
+         WHEN s_key = v_key OR full_name THEN 4
          WHEN len(s_last) > 0 AND len(s_last) = len(v_last)
               AND CASE WHEN len(s_last) = 1 THEN s_last[1] IS NOT DISTINCT FROM v_last[1]
                        ELSE list_sort(s_last) = list_sort(v_last) END THEN 4

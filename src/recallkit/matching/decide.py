@@ -35,6 +35,10 @@ TOP_K = 5
 # often an unregistered family member (J SMITH for JOHN or JANE) — one in ten such
 # automatic matches was wrong on synthetic data. Such lines go to a person.
 MIN_AUTO_FIRST = 2
+# Nor does a surname that is not like the voter's at all (agreement level 0): MARIA
+# GARCIA at MARIA LOPEZ's address may be Maria Lopez married, or another Maria of the
+# house. Seven of nine such automatic matches were wrong on synthetic data.
+MIN_AUTO_LAST = 1
 
 
 def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float | None,
@@ -108,7 +112,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                             FALSE) AS suffix_added,
                    any_value(voter_id) FILTER (WHERE rnk = 1 AND NOT excluded) AS voter_id,
                    any_value(score) FILTER (WHERE rnk = 1 AND NOT excluded) AS score,
-                   any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level
+                   any_value(first) FILTER (WHERE rnk = 1 AND NOT excluded) AS first_level,
+                   any_value(last) FILTER (WHERE rnk = 1 AND NOT excluded) AS last_level
             FROM (SELECT e.*, t.sid IS NOT NULL AS nick_typo FROM {elig} e
                   LEFT JOIN {nick_typo} t ON t.sid = e.sid AND t.vid = e.vid)
             GROUP BY sid
@@ -116,7 +121,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         SELECT e.sid, e.id, g.voter_id, g.score, g.best, g.rel_sum,
                coalesce(g.candidates, 0) AS candidates, coalesce(g.excluded, 0) AS excluded,
                coalesce(g.doubtful OR g.suffix_added, FALSE) AS doubtful,
-               coalesce(g.suffix_added, FALSE) AS suffix_added, g.first_level,
+               coalesce(g.suffix_added, FALSE) AS suffix_added, g.first_level, g.last_level,
                u.sid IS NOT NULL AS unsearched
         FROM (SELECT DISTINCT sid, id FROM {entries}) e
         LEFT JOIN g USING (sid)
@@ -134,7 +139,8 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         )
         SELECT sid, id, voter_id, score, p_best, p_none, candidates, excluded, doubtful,
                CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
-                         AND first_level >= {MIN_AUTO_FIRST} AND NOT suffix_added
+                         AND first_level >= {MIN_AUTO_FIRST}
+                         AND last_level >= {MIN_AUTO_LAST} AND NOT suffix_added
                          THEN 'match'
                     WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
                          THEN 'none'

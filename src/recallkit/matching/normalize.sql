@@ -116,8 +116,12 @@ CREATE OR REPLACE TEMP MACRO rk_addr_house_hi(nu) AS
 
 -- Street words after the house number (range, letter suffix and fraction removed),
 -- each word standardised (AVENUE -> AVE, NORTH -> N, FIRST -> 1ST).
+-- A lone letter after the number that is no direction and is followed by a street of
+-- two words or more is the number's (1234 A MAPLE AVE = 1234A MAPLE AVE); before a type
+-- alone it is the street's name (1234 B ST).
 CREATE OR REPLACE TEMP MACRO rk_addr_street_part(nu) AS
-    regexp_replace(nu, '^\d+(\s*-\s*\d+)?[A-Z]?\b\s*(\d/\d\b)?\s*', '');
+    regexp_replace(regexp_replace(nu, '^\d+(\s*-\s*\d+)?[A-Z]?\b\s*(\d/\d\b)?\s*', ''),
+                   '^[A-DF-MO-RT-VX-Z] (\S+ \S)', '\1');
 
 -- A county has far fewer street parts than addresses (1M voters: 13,000 against 470,000),
 -- so the word lists below are built once per distinct street part.
