@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from recallkit.matching.decide import DOUBTS
 from recallkit.verification import review, stages
 from test_verification_engine import build
 
@@ -27,6 +28,8 @@ def test_lease_decide_undo(queued):
     assert a and b and a.line_id != b.line_id
     assert review.lease_next(ws, "alice").line_id == a.line_id  # one lease at a time
     assert a.transcription["line_id"] == a.line_id and a.section
+    # the reviewer is told why the engine asks, in words
+    assert a.doubt in DOUBTS and a.doubt_text == DOUBTS[a.doubt]
     with pytest.raises(review.ReviewError):
         review.decide(ws, a.line_id, "bob", "valid")  # bob does not hold alice's lease
     with pytest.raises(review.ReviewError):

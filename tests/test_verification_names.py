@@ -309,6 +309,12 @@ def _hint(ws, lid: str) -> str | None:
     return row[0] if row else None
 
 
+def _doubt(ws, lid: str) -> str | None:
+    """Why the line was sent to a person (matching.decide.DOUBTS)."""
+    row = ws.con.execute("SELECT doubt FROM review_queue WHERE line_id = ?", [lid]).fetchone()
+    return row[0] if row else None
+
+
 def _component(ws, lid: str, voter: str, name: str) -> list[tuple]:
     return ws.con.execute(f"SELECT components->>'{name}' FROM match_candidates "
                           "WHERE line_id = ? AND voter_id = ?", [lid, voter]).fetchall()
@@ -337,6 +343,8 @@ def test_a_mover_is_not_decided_not_registered(verified, line):
     # a person is pointed to the voter and to the address, not told "valid"
     assert (hint == f"ADDRESS_MISMATCH voter:{voter}"
             or row == ("invalid", "ADDRESS_MISMATCH", voter)), (row, hint)
+    if hint:
+        assert _doubt(verified, lid) == "moved_or_namesake"
 
 
 @pytest.mark.parametrize("line", TYPOS, ids=[x[1] for x in TYPOS])
@@ -351,6 +359,7 @@ def test_the_voters_house_number_on_another_street_goes_to_a_person(verified, li
     lid, *_, voter = line
     assert _decided(verified, lid) is None
     assert _hint(verified, lid) == f"ADDRESS_MISMATCH voter:{voter}"
+    assert _doubt(verified, lid) == "street_differs"
 
 
 @pytest.mark.parametrize("line", HOUSEMATES, ids=[x[1] for x in HOUSEMATES])
@@ -378,6 +387,7 @@ def test_a_suffix_the_voter_has_not_goes_to_a_person(verified, line):
     lid, *_, voter = line
     assert _decided(verified, lid) is None
     assert _hint(verified, lid) == f"valid voter:{voter}"
+    assert _doubt(verified, lid) == "suffix_added"
 
 
 @pytest.mark.parametrize("line", OTHER_SURNAME, ids=[x[1] for x in OTHER_SURNAME])
@@ -385,3 +395,4 @@ def test_another_surname_at_the_voters_address_goes_to_a_person(verified, line):
     lid, *_, voter = line
     assert _decided(verified, lid) is None
     assert _hint(verified, lid) == f"valid voter:{voter}"
+    assert _doubt(verified, lid) == "surname_differs"

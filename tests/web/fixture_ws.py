@@ -85,8 +85,9 @@ def build(path: Path, *, sampled: bool = True, n_lines: int = N_LINES,
                                   "other_reasons": ["SIGNATURE_MISMATCH"],
                                   "note": PLANTED_ADDRESS}), now()])
         else:  # waiting for a person
-            con.execute("INSERT INTO review_queue (line_id, mode, reason_hint, priority, "
-                        "queued_at) VALUES (?, 'sample', 'SIGNATURE_MISMATCH', ?, ?)",
+            con.execute("INSERT INTO review_queue (line_id, mode, reason_hint, doubt, "
+                        "priority, queued_at) VALUES (?, 'sample', 'SIGNATURE_MISMATCH', "
+                        "'signature', ?, ?)",
                         [line_id, float(i), now()])
     if sampled:
         con.execute("INSERT INTO sample_draws VALUES (1, '12345678901234567890', ?, ?, ?, ?, "

@@ -20,6 +20,7 @@ def test_review_screen_shows_line_beside_candidate_with_differences(client: Test
     assert "<mark>Cres</mark>" in html or "<mark>Crescent</mark>" in html
     assert 'data-key="s"' in html and 'aria-keyshortcuts="u"' in html
     assert '<img src="/review/image/' in html
+    assert 'class="doubt">Asked because ' in html      # why the engine asks
     line_id = html.split('name="line_id" value="')[1].split('"')[0]
     img = client.get(f"/review/image/{line_id}")
     assert img.status_code == 200 and img.headers["content-type"] == "image/png"

@@ -29,6 +29,8 @@ def _open(ws: Path) -> Any:
 def _show(item: Any) -> None:
     t = item.transcription
     console.rule(f"line {item.line_id}  (engine: {item.engine_hint or '-'})")
+    if item.doubt_text:
+        console.print(f"[italic]asked because {item.doubt_text}[/]")
     console.print(f"[bold]{t.get('printed_name') or '(no name)'}[/]  "
                   f"{t.get('residence_address') or '(no address)'}, {t.get('city') or ''} "
                   f"{t.get('zip') or ''}   signed: {t.get('has_signature')}")

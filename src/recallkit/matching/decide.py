@@ -40,13 +40,36 @@ MIN_AUTO_FIRST = 2
 # house. Seven of nine such automatic matches were wrong on synthetic data.
 MIN_AUTO_LAST = 1
 
+# Why a line goes to a person: rk_match.doubt (and rk_det.doubt, which adds the reasons
+# found after matching), shown to reviewers with the queue's hint.
+DOUBTS = {
+    "suffix_added": "a suffix (JR) is written for a voter registered without one: the "
+                    "voter, or his son?",
+    "housemate": "someone else at the address with the surname may be the signer",
+    "first_name_loose": "the first name is only an initial, or only loosely like the "
+                        "voter's",
+    "surname_differs": "the surname is not like the voter's",
+    "name_too_common": "nobody of this name lives at the address, and the name is too "
+                       "common to look for across the county",
+    "unsure": "more than one voter, or nobody, could be the signer",
+    "moved_or_namesake": "a voter of this name is registered elsewhere: moved, or an "
+                         "unregistered namesake?",
+    "shared_voter": "another line may be the same voter's (a duplicate, or two "
+                    "namesakes)",
+    "earlier_line": "an earlier-filed line waiting for a person may be the same voter's "
+                    "(this one would then be the duplicate)",
+    "withdrawal_unsure": "a withdrawal request may be this voter's",
+    "signature": "the signature is unlike the one on file",
+    "street_differs": "the voter's house number is written on a street of another name",
+}
+
 
 def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float | None,
            n_voters: int, epsilon: float = DEFAULT_EPSILON, entries: str = "rk_s",
            out: str = "rk_match", unsearched: str = "rk_unsearched",
            elig: str = "rk_scored", top: str = "rk_top",
            nick_typo: str = "rk_nick_typo") -> float:
-    """rk_match(id, voter_id, score, p_best, p_none, status, candidates, doubtful, ...),
+    """rk_match(id, voter_id, score, p_best, p_none, status, doubt, candidates, ...),
     `top` (rk_top: each line's TOP_K best candidates, one row each, with posterior p and
     evidence c) and `elig`: every scored candidate with its exclusion (household rule …)
     and rank.
@@ -138,14 +161,26 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
             SELECT *, {p_best} AS p_best, {p_none} AS p_none FROM rk_dec_agg
         )
         SELECT sid, id, voter_id, score, p_best, p_none, candidates, excluded, doubtful,
-               CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
-                         AND first_level >= {MIN_AUTO_FIRST}
-                         AND last_level >= {MIN_AUTO_LAST} AND NOT suffix_added
-                         THEN 'match'
-                    WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
-                         THEN 'none'
-                    ELSE 'review' END AS status
-        FROM p
+               status,
+               -- why a person is asked (DOUBTS)
+               CASE WHEN status <> 'review' THEN NULL
+                    WHEN suffix_added THEN 'suffix_added'
+                    WHEN doubtful THEN 'housemate'
+                    WHEN leans AND first_level < {MIN_AUTO_FIRST} THEN 'first_name_loose'
+                    WHEN leans AND last_level < {MIN_AUTO_LAST} THEN 'surname_differs'
+                    WHEN unsearched AND p_none >= 1 - {epsilon!r} THEN 'name_too_common'
+                    ELSE 'unsure' END AS doubt
+        FROM (
+            SELECT *,
+                   CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
+                             AND first_level >= {MIN_AUTO_FIRST}
+                             AND last_level >= {MIN_AUTO_LAST} AND NOT suffix_added
+                             THEN 'match'
+                        WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
+                             THEN 'none'
+                        ELSE 'review' END AS status,
+                   voter_id IS NOT NULL AND p_best > p_none AS leans
+            FROM p)
     """)
     # The top candidates of every line, one row each, with their evidence and their own
     # posterior (NULL for an excluded one): the reasons step adds up the candidates that

@@ -238,7 +238,8 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
         WHERE d.route = 'auto'
     """, [ts, mode])
     con.execute("""
-        INSERT INTO review_queue (line_id, mode, reason_hint, priority, status, queued_at)
+        INSERT INTO review_queue (line_id, mode, reason_hint, doubt, priority, status,
+                                  queued_at)
         SELECT line_id, ?,
                CASE WHEN p_none >= p_best THEN 'NOT_REGISTERED'
                     ELSE coalesce(
@@ -246,10 +247,11 @@ def write_results(con: duckdb.DuckDBPyConnection, run: MatchRun, mode: str,
                         lean_reason, 'valid')
                     END || CASE WHEN voter_id IS NOT NULL AND p_best > p_none
                                 THEN ' voter:' || voter_id ELSE '' END,
-               1 - abs(p_best - p_none), 'open', ?
+               doubt, 1 - abs(p_best - p_none), 'open', ?
         FROM rk_det WHERE route = 'review'
         ON CONFLICT (line_id) DO UPDATE SET mode = excluded.mode,
-            reason_hint = excluded.reason_hint, priority = excluded.priority,
+            reason_hint = excluded.reason_hint, doubt = excluded.doubt,
+            priority = excluded.priority,
             status = 'open', lease_holder = NULL, lease_expires = NULL,
             determination_id = NULL, queued_at = excluded.queued_at
     """, [mode, ts])

@@ -22,7 +22,7 @@ WITH p AS (
            e.name_unreadable, e.addr_missing, e.house AS s_house, e.street_key AS s_street,
            e.zip AS s_zip,
            m.voter_id, m.score, m.p_best, m.p_none, m.status, m.candidates,
-           coalesce(m.doubtful, FALSE) AS doubtful,
+           coalesce(m.doubtful, FALSE) AS doubtful, m.doubt AS match_doubt,
            sg.similarity AS sig_similarity,
            CASE WHEN NOT s.has_signature THEN NULL
                 ELSE coalesce(sg.state, 'no_image') END AS sig_state
@@ -31,8 +31,8 @@ WITH p AS (
     LEFT JOIN sections sec ON sec.section_id = s.section_id
     LEFT JOIN (SELECT * FROM rk_s WHERE orient = 0) e ON e.id = s.line_id
     -- not the candidate lists (c0 reads them): lists carried through joins are costly
-    LEFT JOIN (SELECT id, voter_id, score, p_best, p_none, status, candidates, doubtful
-               FROM rk_match) m ON m.id = s.line_id
+    LEFT JOIN (SELECT id, voter_id, score, p_best, p_none, status, candidates, doubtful,
+                      doubt FROM rk_match) m ON m.id = s.line_id
     LEFT JOIN rk_sig sg ON sg.line_id = s.line_id
 ), c0 AS (
     -- every listed candidate that was not excluded, with its posterior
@@ -139,7 +139,10 @@ WITH p AS (
             -- identity, like a decisive score: the duplicate rule then sees it as usual.
             WHEN NOT l0.doubtful AND t.strong AND l0.sig_similarity >= {SIG_LIKE}
                  THEN 'signature'
-        END AS settled_by
+        END AS settled_by,
+        -- an outcome certain but for another line that may be the same voter's
+        NOT l0.doubtful AND og.p_outcome >= 1 - {EPSILON} AND sh.line_id IS NOT NULL
+            AS shared_voter
     FROM l0
     LEFT JOIN co t ON t.line_id = l0.line_id AND t.rank = 1
     LEFT JOIN (SELECT * FROM og QUALIFY row_number() OVER (
@@ -147,12 +150,13 @@ WITH p AS (
            ON og.line_id = l0.line_id
     LEFT JOIN shared sh ON sh.line_id = l0.line_id
 ), pick AS (
-    SELECT line_id, p_outcome, settled_by,
+    SELECT line_id, p_outcome, settled_by, coalesce(shared_voter, FALSE) AS shared_voter,
            CASE WHEN settled_by = 'outcome' THEN og_voter ELSE voter_id END AS chosen
     FROM how
 ), l AS (
     SELECT l0.* REPLACE (pick.chosen AS voter_id),
         t.moved_ok, t.withdrawal_received, t.id_reasons, pick.p_outcome, pick.settled_by,
+        pick.shared_voter,
         t.house AS c_house,
         CASE WHEN l0.status = 'review' AND pick.settled_by IS NOT NULL THEN 'match'
              ELSE l0.status END AS status2
@@ -216,6 +220,7 @@ WITH p AS (
              WHEN reasons[1] = 'SIGNATURE_MISMATCH' THEN 'review'
              WHEN reasons[1] = 'ADDRESS_MISMATCH' AND same_house THEN 'review'
              ELSE 'auto' END AS route0,
+        wq.line_id IS NOT NULL AS wq_line,
         row_number() OVER (ORDER BY date_filed, section_id, page, line) AS filed_rank
     FROM r LEFT JOIN wq USING (line_id)
 ), dep AS (
@@ -227,8 +232,18 @@ WITH p AS (
     WHERE a.route0 = 'auto' AND len(a.reasons) = 0 AND a.status = 'match'
       AND b.route0 = 'review' AND b.p_best > b.p_none AND b.filed_rank < a.filed_rank
 )
-SELECT f.* EXCLUDE (route0, filed_rank),
+SELECT f.* EXCLUDE (route0, filed_rank, match_doubt, shared_voter, wq_line),
     CASE WHEN dep.line_id IS NOT NULL THEN 'review' ELSE f.route0 END AS route,
     CASE WHEN len(reasons) = 0 THEN 'valid' ELSE 'invalid' END AS determination,
-    reasons[1] AS reason
+    reasons[1] AS reason,
+    -- why a person is asked (matching.decide.DOUBTS)
+    CASE WHEN dep.line_id IS NOT NULL THEN 'earlier_line'
+         WHEN f.route0 <> 'review' THEN NULL
+         WHEN f.wq_line THEN 'withdrawal_unsure'
+         WHEN f.status = 'match' AND f.reasons[1] = 'SIGNATURE_MISMATCH' THEN 'signature'
+         WHEN f.status = 'match' THEN 'street_differs'
+         WHEN f.shared_voter THEN 'shared_voter'
+         WHEN f.match_doubt = 'unsure' AND f.lean_reason = 'ADDRESS_MISMATCH'
+              THEN 'moved_or_namesake'
+         ELSE coalesce(f.match_doubt, 'unsure') END AS doubt
 FROM f LEFT JOIN dep ON dep.line_id = f.line_id;

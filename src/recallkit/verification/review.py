@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from recallkit.matching.decide import DOUBTS
 from recallkit.verification import duplicates
 from recallkit.verification.determine import now
 
@@ -78,6 +79,9 @@ class ReviewItem:
     transcription: dict[str, Any]
     section: dict[str, Any]
     candidates: tuple[Candidate, ...] = field(default=())
+    # why the engine asks (a code of matching.decide.DOUBTS) and that in words
+    doubt: str | None = None
+    doubt_text: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         from dataclasses import asdict
@@ -110,7 +114,7 @@ _SECTION_COLS = ("county", "circulator_name", "declaration_signed", "circulated_
 _VOTER_COLS = ("first_name", "middle_name", "last_name", "name_suffix", "residence_address",
                "city", "zip", "county", "status", "status_date", "registration_date",
                "signature_image")
-_QUEUE_COLS = "line_id, mode, status, lease_holder, lease_expires, reason_hint"
+_QUEUE_COLS = "line_id, mode, status, lease_holder, lease_expires, reason_hint, doubt"
 
 
 def _candidates(con: Any, line_id: str) -> list[dict[str, Any]]:
@@ -153,6 +157,7 @@ def _item(con: Any, line_id: str, queue_row: dict[str, Any] | None) -> ReviewIte
         line_id=line_id, mode=qi.get("mode", ""), status=qi.get("status", "not queued"),
         lease_holder=qi.get("lease_holder"), lease_expires=qi.get("lease_expires"),
         engine_hint=qi.get("reason_hint"), transcription=sig, section=sec,
+        doubt=qi.get("doubt"), doubt_text=DOUBTS.get(qi.get("doubt") or ""),
         candidates=tuple(
             Candidate(c["voter_id"], c["rank"], c["score"], json.loads(c["components"]),
                       dict(voters.get(c["voter_id"], empty)))

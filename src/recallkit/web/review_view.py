@@ -96,6 +96,7 @@ def item_view(item: Any) -> dict[str, Any]:
         "line_id": raw.get("line_id") or _get(transcription, "line_id"),
         "mode": raw.get("mode"),
         "hint": raw.get("reason_hint") or raw.get("hint") or raw.get("engine_hint"),
+        "doubt": raw.get("doubt_text"),
         "line": [{"key": k, "label": label, "value": line[k],
                   "pieces": mark_differences(line[k], candidates[0]["fields"][i]["value"]
                                              if candidates else line[k])}
