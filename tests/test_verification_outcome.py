@@ -44,6 +44,9 @@ EXTRA = [
     # father and son of one name, one of whom withdrew (which one, the engine cannot say)
     _voter("G1", "ANSELMO", None, "GUERRERO-PAZ", "155 VERMONT ST", "90004"),
     _voter("G2", "ANSELMO", None, "GUERRERO-PAZ", "155 VERMONT ST", "90004"),
+    # LISA and ELIZABETH at one address: LISA is also short for ELIZABETH
+    _voter("E1", "LISA", None, "WHITLOCK", "8812 CEDROS AVE", "91402"),
+    _voter("E2", "ELIZABETH", None, "WHITLOCK", "8812 CEDROS AVE", "91402"),
 ]
 
 LINES = [
@@ -65,6 +68,8 @@ LINES = [
     ("1:1:9", "Bobby Strzelecki", "15 Coronado St", "Los Angeles", "90026", True, None),
     ("1:2:1", "Vahe Sargsyan", "2210 N Lake Ave", "Pasadena", "91104", True, None),
     ("1:2:2", "Anselmo Guerrero-Paz", "155 Vermont St", "Los Angeles", "90004", True, None),
+    ("1:2:3", "Lisa Whitlock", "8812 Cedros Ave", "Panorama City", "91402", True, None),
+    ("1:2:4", "Elizabeth Whitlock", "8812 Cedros Ave", "Panorama City", "91402", True, None),
 ]
 
 
@@ -117,6 +122,14 @@ def test_a_namesake_elsewhere_does_not_hold_an_open_identity(verified):
 
 def test_a_withdrawal_of_one_of_two_namesakes_sends_the_line_to_a_person(verified):
     assert _det(verified, "1:2:2") is None and _queued(verified, "1:2:2")
+
+
+def test_each_writes_her_own_first_name_where_a_nickname_lives_too(verified):
+    # LISA WHITLOCK and ELIZABETH WHITLOCK both sign at their address: neither line is
+    # the other woman's under a nickname, so neither waits for a person
+    assert _det(verified, "1:2:3")[:3] == ("valid", None, "E1")
+    assert _det(verified, "1:2:4")[:3] == ("valid", None, "E2")
+    assert _levels(verified, "1:2:3", "E2")["excluded"] == "housemate_exact_name"
 
 
 def test_middle_name_written_in_full_is_not_part_of_the_surname(verified):

@@ -15,9 +15,10 @@ first name (not a nickname, not a near spelling, not an initial) is a different 
 typically a family member — and is excluded outright, not merely scored down. A
 conflicting generational suffix (JR vs SR) excludes a candidate the same way. When one
 resident of the written address bears exactly the written first name, a housemate of the
-same surname whose first name only resembles it (JOAN for JOHN, agreement level 1–2) is
-excluded too: a signer writes his or her own name, and the near spelling is the other
-person in the house, not a misspelling of the exact one.
+same surname whose first name only resembles it (JOAN for JOHN, agreement level 1–2) or
+is a nickname of it (ELIZABETH for LISA, level 3) is excluded too: a signer writes his or
+her own name, and the near spelling is the other person in the house, not a misspelling
+of the exact one.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                      WHEN suffix_conflict THEN 'suffix_conflict'
                      WHEN surname_conflict THEN 'surname_conflict'
                      WHEN last = 0 AND first <= 1 THEN 'name_differs'
-                     WHEN first IN (1, 2) AND {here} AND sid IN (
+                     WHEN first IN (1, 2, 3) AND {here} AND sid IN (
                          SELECT sid FROM {scored}
                          WHERE first = 4 AND {here} AND NOT suffix_conflict)
                           THEN 'housemate_exact_name'
