@@ -19,7 +19,8 @@ COLS = ("sid INTEGER, id VARCHAR, vid INTEGER, voter_id VARCHAR, orient INTEGER,
 def _run(rows: list[tuple]) -> dict[str, tuple]:
     con = duckdb.connect()
     con.execute(f"CREATE TEMP TABLE sc ({COLS})")
-    con.execute("CREATE TEMP TABLE rk_s AS SELECT 1 AS sid, 'L1' AS id")
+    con.execute("CREATE TEMP TABLE rk_s AS SELECT 1 AS sid, 'L1' AS id, "
+                "FALSE AS name_script")
     con.execute("CREATE TEMP TABLE rk_unsearched (sid INTEGER)")
     con.execute("CREATE TEMP TABLE rk_nick_typo (sid INTEGER, vid INTEGER)")
     for vid, (voter_id, score, first) in enumerate(rows):

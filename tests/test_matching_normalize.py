@@ -213,3 +213,11 @@ def test_a_lone_letter_after_the_number_is_the_numbers(con):
     assert _street(con, "1234 A MAPLE AVE")[2] == _street(con, "1234A MAPLE AVE")[2] == "MAPLE"
     assert _street(con, "1234 B ST")[2] == "B"            # B Street
     assert _street(con, "1234 E MAPLE AVE")[2] == "MAPLE"  # East, as before
+
+
+def test_a_trailing_country_is_cut_off_with_the_place(con):
+    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT "
+                "'3300 E 4th St, Los Angeles, CA 90063-1234, USA' AS addr")
+    normalize.split_place(con, "SELECT addr FROM t", "t_place")
+    assert con.execute("SELECT street, zip, city FROM t_place").fetchone() == (
+        "3300 E 4TH ST", "90063", "LOS ANGELES")

@@ -266,6 +266,12 @@ EXTRA_LINES = [
     ("9:10:10", "Alicia Fonseca", "1234-A Maple Ave", "Los Angeles", "90015", VALID, "G78"),
 ]
 
+# A name in another script (the voter file is in Latin letters): a person reads it; the
+# engine does not say "not registered". A name with no letter at all is illegible.
+SCRIPT = [("9:11:2", "李小龍", "455 E Garvey Ave", "Monterey Park", "91755"),
+          ("9:11:3", "Ռուբեն Սարգսյան", "1340 E Wilson Ave", "Glendale", "91206")]
+NO_LETTERS = [("9:11:4", ",,, -", "455 E Garvey Ave", "Monterey Park", "91755")]
+
 # A surname not like the voter's at all, at the voter's address: the voter married, or
 # another person of that first name in the house. Never decided alone.
 OTHER_SURNAME = [
@@ -288,7 +294,11 @@ def verified(tmp_path_factory):
                for lid, name, addr, city, z, _ in HOUSEMATES + SURNAME_CONFLICTS + SUFFIX_ADDED
                + OTHER_SURNAME),
              ("9:9:8", "Dave Alejandro Barajas", "3684 Zamora Ave #202", "Los Angeles",
-              "90011", True, VALID)]
+              "90011", True, VALID),
+             *((lid, name, addr, city, z, True, ("invalid", "NOT_REGISTERED"))
+               for lid, name, addr, city, z in SCRIPT),
+             *((lid, name, addr, city, z, True, ("invalid", "ILLEGIBLE"))
+               for lid, name, addr, city, z in NO_LETTERS)]
     ws = build(tmp_path_factory.mktemp("names"), lines=lines,
                voters=[*VOTERS, *EXTRA_VOTERS], sections=sections)
     stages.verify(ws, "full", "test")
@@ -396,3 +406,13 @@ def test_another_surname_at_the_voters_address_goes_to_a_person(verified, line):
     assert _decided(verified, lid) is None
     assert _hint(verified, lid) == f"valid voter:{voter}"
     assert _doubt(verified, lid) == "surname_differs"
+
+
+@pytest.mark.parametrize("line", SCRIPT, ids=[x[0] for x in SCRIPT])
+def test_a_name_in_another_script_goes_to_a_person(verified, line):
+    assert _decided(verified, line[0]) is None
+    assert _doubt(verified, line[0]) == "script"
+
+
+def test_a_name_without_a_letter_is_illegible(verified):
+    assert _decided(verified, NO_LETTERS[0][0]) == ("invalid", "ILLEGIBLE", None)

@@ -44,6 +44,8 @@ MIN_AUTO_LAST = 1
 # Why a line goes to a person: rk_match.doubt (and rk_det.doubt, which adds the reasons
 # found after matching), shown to reviewers with the queue's hint.
 DOUBTS = {
+    "script": "the name is written in letters other than the Latin alphabet's, which the "
+              "engine cannot compare with the voter file",
     "suffix_added": "a suffix (JR) is written for a voter registered without one: the "
                     "voter, or his son?",
     "housemate": "someone else at the address with the surname may be the signer",
@@ -146,8 +148,9 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                coalesce(g.candidates, 0) AS candidates, coalesce(g.excluded, 0) AS excluded,
                coalesce(g.doubtful OR g.suffix_added, FALSE) AS doubtful,
                coalesce(g.suffix_added, FALSE) AS suffix_added, g.first_level, g.last_level,
-               u.sid IS NOT NULL AS unsearched
-        FROM (SELECT DISTINCT sid, id FROM {entries}) e
+               u.sid IS NOT NULL AS unsearched, e.name_script
+        FROM (SELECT sid, id, coalesce(bool_or(name_script), FALSE) AS name_script
+              FROM {entries} GROUP BY ALL) e
         LEFT JOIN g USING (sid)
         LEFT JOIN (SELECT DISTINCT sid FROM {unsearched}) u USING (sid)
     """)
@@ -165,6 +168,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                status,
                -- why a person is asked (DOUBTS)
                CASE WHEN status <> 'review' THEN NULL
+                    WHEN name_script AND voter_id IS NULL THEN 'script'
                     WHEN suffix_added THEN 'suffix_added'
                     WHEN doubtful THEN 'housemate'
                     WHEN leans AND first_level < {MIN_AUTO_FIRST} THEN 'first_name_loose'
@@ -178,7 +182,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                              AND last_level >= {MIN_AUTO_LAST} AND NOT suffix_added
                              THEN 'match'
                         WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
-                             THEN 'none'
+                             AND NOT name_script THEN 'none'
                         ELSE 'review' END AS status,
                    voter_id IS NOT NULL AND p_best > p_none AS leans
             FROM p)

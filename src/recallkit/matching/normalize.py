@@ -209,11 +209,12 @@ def split_place(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> Non
     "300 S GRAND AVE #1204 LOS ANGELES"), with the place cut off. Only such addresses
     have a row.
 
-    In order: a trailing ZIP (not a five-digit unit number: APT 12345), then the state
-    (CA, after a ZIP or a comma), then the text after the last comma when it is no unit
-    and has no digit, else a trailing city of the voter file (rk_v) when what remains
-    still ends as a street does (a street type or a unit): 100 N PASADENA and
-    1683 S SANTA MONICA, streets written without their type, keep their names."""
+    In order, after a trailing country (USA): a trailing ZIP (not a five-digit unit
+    number: APT 12345), then the state (CA, after a ZIP or a comma), then the text after
+    the last comma when it is no unit and has no digit, else a trailing city of the
+    voter file (rk_v) when what remains still ends as a street does (a street type or a
+    unit): 100 N PASADENA and 1683 S SANTA MONICA, streets written without their type,
+    keep their names."""
     types = "|".join(sorted({w for w, _, k in street_words() if k == "type"}
                             | {t for _, t, k in street_words() if k == "type"}))
     ends_as_street = (f"(?:\\s(?:{types})|\\s(?:{_UNIT_WORDS})(?:[\\s#]+[A-Z0-9-]+"
@@ -225,7 +226,10 @@ def split_place(con: duckdb.DuckDBPyConnection, addrs_sql: str, out: str) -> Non
     con.execute(rf"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         WITH d AS (SELECT DISTINCT addr FROM ({addrs_sql})),
-        u0 AS (SELECT addr, trim(upper(strip_accents(addr))) AS u FROM d),
+        -- a trailing country is no part of a county's address
+        u0 AS (SELECT addr, trim(regexp_replace(upper(strip_accents(addr)),
+                   '[\s,]+(?:USA|U\.S\.A\.?|UNITED STATES(?: OF AMERICA)?)$', '')) AS u
+               FROM d),
         -- most addresses end as a street does and hold no comma: nothing to split
         u AS (SELECT * FROM u0
               WHERE contains(u, ',') OR regexp_matches(u, '\d{{5}}(-\d{{4}})?$')
@@ -339,7 +343,13 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                                       '^(?:MR|MRS|MS|MISS|DR) (\\S+ \\S)', '\\1') AS nm,
                    rk_drop_po_box(coalesce(residence_address, '')) AS addr,
                    rk_zip5(zip) AS zip, rk_city(city) AS city,
-                   rk_unreadable(printed_name) AS name_unreadable,
+                   -- no letter at all (",,,", "1234"): no name to read; letters of
+                   -- another script (李小龍, Ռուբեն) are a name the macros cannot read
+                   rk_unreadable(printed_name)
+                   OR NOT regexp_matches(strip_accents(coalesce(printed_name, '')),
+                                         '[A-Za-z]|[^\x00-\x7F]') AS name_unreadable,
+                   regexp_matches(strip_accents(coalesce(printed_name, '')), '[^\x00-\x7F]')
+                       AS name_script,
                    rk_unreadable(residence_address)
                    OR rk_po_box_only(coalesce(residence_address, '')) AS addr_missing
             FROM src
@@ -398,7 +408,7 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
             SELECT last_key, {phonetic("last_key")} AS last_ph
             FROM (SELECT DISTINCT last_key FROM o WHERE last_key IS NOT NULL)
         )
-        SELECT n.sid, id, orient, comma, name_unreadable, addr_missing, first,
+        SELECT n.sid, id, orient, comma, name_unreadable, name_script, addr_missing, first,
                first IN (SELECT name FROM rk_given) AS first_real,
                -- the first two given names written as one (MARY ANN for MARYANN)
                CASE WHEN len(mids) > 0 AND length(mids[1]) > 1 THEN first || mids[1] END
