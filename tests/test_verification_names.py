@@ -106,6 +106,7 @@ EXTRA_VOTERS = [
     _v(77, "J", "ROBERT", "PEMBROKE", "330 S BARRINGTON AVE", "LOS ANGELES", "90049"),
     _v(78, "ALICIA", None, "FONSECA", "1234 A MAPLE AVE", "LOS ANGELES", "90015"),
     _v(79, "MARIA", None, "LOPEZ", "1500 E 52ND ST", "LOS ANGELES", "90011"),
+    _v(80, "ROSA MARIA", None, "DE LA O", "700 N GLENDALE AVE", "GLENDALE", "91206"),
 ]
 
 # Two surnames each, the first shared and the second another (the son JOSE GARCIA
@@ -264,6 +265,9 @@ EXTRA_LINES = [
     ("9:10:9", "Robert Pembroke", "330 S Barrington Ave", "Los Angeles", "90049", VALID,
      "G77"),
     ("9:10:10", "Alicia Fonseca", "1234-A Maple Ave", "Los Angeles", "90015", VALID, "G78"),
+    # a surname ending in one letter (DE LA O), with the second given name written out
+    ("9:10:11", "Rosa Maria De La O", "700 N Glendale Ave", "Glendale", "91206", VALID,
+     "G80"),
 ]
 
 # A name in another script (the voter file is in Latin letters): a person reads it; the

@@ -104,7 +104,12 @@ WITH d AS (
          WHEN length(s_first) > 2 AND first_jw >= 0.80 THEN 1
          ELSE 0 END AS first,
     CASE WHEN (len(s_last) = 0 AND s_key IS NULL) OR v_key IS NULL THEN -1
-         WHEN s_key = v_key OR full_name THEN 4
+         -- a given name of the voter's written before the surname (ROSA MARIA DE LA O:
+         -- MARIA + DELAO)
+         WHEN s_key = v_key OR full_name
+              OR (length(s_key) > length(v_key)
+                  AND list_contains(list_transform(v_given, lambda g: g || v_key), s_key))
+              THEN 4
          WHEN len(s_last) > 0 AND len(s_last) = len(v_last)
               AND CASE WHEN len(s_last) = 1 THEN s_last[1] IS NOT DISTINCT FROM v_last[1]
                        ELSE list_sort(s_last) = list_sort(v_last) END THEN 4

@@ -388,8 +388,11 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
         WITH o AS MATERIALIZED (
+            -- the surname key: middle initials (JOHN Q SMITH) are no part of it, but a
+            -- last letter written as written is (DE LA O, surname O)
             SELECT *,
-                   nullif(array_to_string(list_filter(rest, lambda x: length(x) > 1), ''),
+                   nullif(array_to_string(list_filter(rest, lambda x, i: length(x) > 1
+                                          OR (orient = 0 AND i = len(rest))), ''),
                           '') AS last_key
             FROM (
                 -- as written: FIRST [MIDDLE ...] LAST, or LAST, FIRST [MIDDLE]
