@@ -49,8 +49,8 @@ DOUBTS = {
     "suffix_added": "a suffix (JR) is written for a voter registered without one: the "
                     "voter, or his son?",
     "housemate": "someone else at the address with the surname may be the signer",
-    "first_name_loose": "the first name is only an initial, or only loosely like the "
-                        "voter's",
+    "first_name_loose": "the first name is missing, only an initial, or only loosely "
+                        "like the voter's",
     "surname_differs": "the surname is not like the voter's",
     "name_too_common": "nobody of this name lives at the address, and the name is too "
                        "common to look for across the county",
