@@ -329,6 +329,12 @@ def _doubt(ws, lid: str) -> str | None:
     return row[0] if row else None
 
 
+def _asks(ws, lid: str, hint: str, doubt: str) -> None:
+    """The line waits for a person, with this lean and this doubt."""
+    assert _decided(ws, lid) is None
+    assert (_hint(ws, lid), _doubt(ws, lid)) == (hint, doubt)
+
+
 def _component(ws, lid: str, voter: str, name: str) -> list[tuple]:
     return ws.con.execute(f"SELECT components->>'{name}' FROM match_candidates "
                           "WHERE line_id = ? AND voter_id = ?", [lid, voter]).fetchall()
@@ -371,9 +377,7 @@ def test_a_misspelt_nickname_at_home_is_not_decided_not_registered(verified, lin
 @pytest.mark.parametrize("line", SAME_HOUSE, ids=[x[1] for x in SAME_HOUSE])
 def test_the_voters_house_number_on_another_street_goes_to_a_person(verified, line):
     lid, *_, voter = line
-    assert _decided(verified, lid) is None
-    assert _hint(verified, lid) == f"ADDRESS_MISMATCH voter:{voter}"
-    assert _doubt(verified, lid) == "street_differs"
+    _asks(verified, lid, f"ADDRESS_MISMATCH voter:{voter}", "street_differs")
 
 
 @pytest.mark.parametrize("line", HOUSEMATES, ids=[x[1] for x in HOUSEMATES])
@@ -399,17 +403,13 @@ def test_a_middle_name_before_the_shared_surname_is_no_conflict(verified):
 @pytest.mark.parametrize("line", SUFFIX_ADDED, ids=[x[1] for x in SUFFIX_ADDED])
 def test_a_suffix_the_voter_has_not_goes_to_a_person(verified, line):
     lid, *_, voter = line
-    assert _decided(verified, lid) is None
-    assert _hint(verified, lid) == f"valid voter:{voter}"
-    assert _doubt(verified, lid) == "suffix_added"
+    _asks(verified, lid, f"valid voter:{voter}", "suffix_added")
 
 
 @pytest.mark.parametrize("line", OTHER_SURNAME, ids=[x[1] for x in OTHER_SURNAME])
 def test_another_surname_at_the_voters_address_goes_to_a_person(verified, line):
     lid, *_, voter = line
-    assert _decided(verified, lid) is None
-    assert _hint(verified, lid) == f"valid voter:{voter}"
-    assert _doubt(verified, lid) == "surname_differs"
+    _asks(verified, lid, f"valid voter:{voter}", "surname_differs")
 
 
 @pytest.mark.parametrize("line", SCRIPT, ids=[x[0] for x in SCRIPT])
