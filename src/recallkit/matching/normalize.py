@@ -341,18 +341,17 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
             -- a title before a full name is no part of it (DR JOHN SMITH, MRS MARIA LOPEZ)
             SELECT id, regexp_replace(rk_clean_keep_comma(printed_name),
                                       '^(?:MR|MRS|MS|MISS|DR) (\\S+ \\S)', '\\1') AS nm,
-                   rk_drop_po_box(coalesce(residence_address, '')) AS addr,
-                   rk_zip5(zip) AS zip, rk_city(city) AS city,
+                   addr, rk_zip5(zip) AS zip, rk_city(city) AS city,
                    -- no letter at all (",,,", "1234"): no name to read; letters of
                    -- another script (李小龍, Ռուբեն) are a name the macros cannot read
                    rk_unreadable(printed_name)
-                   OR NOT regexp_matches(strip_accents(coalesce(printed_name, '')),
-                                         '[A-Za-z]|[^\x00-\x7F]') AS name_unreadable,
-                   regexp_matches(strip_accents(coalesce(printed_name, '')), '[^\x00-\x7F]')
-                       AS name_script,
-                   rk_unreadable(residence_address)
-                   OR rk_po_box_only(coalesce(residence_address, '')) AS addr_missing
-            FROM src
+                   OR NOT regexp_matches(pn, '[A-Za-z]|[^\x00-\x7F]') AS name_unreadable,
+                   regexp_matches(pn, '[^\x00-\x7F]') AS name_script,
+                   -- nothing left once a post office box is dropped: no residence
+                   rk_unreadable(residence_address) OR addr = '' AS addr_missing
+            FROM (SELECT *, strip_accents(coalesce(printed_name, '')) AS pn,
+                         rk_drop_po_box(coalesce(residence_address, '')) AS addr
+                  FROM src)
         )
         -- A suffix word opens no name: J.R. SOLBERG is two initials (JR), not a suffix.
         -- (Without a comma, the part before it is the whole name: tokenized once.)

@@ -241,7 +241,8 @@ SELECT f.* EXCLUDE (route0, filed_rank, match_doubt, shared_voter, wq_line),
          WHEN f.route0 <> 'review' THEN NULL
          WHEN f.wq_line THEN 'withdrawal_unsure'
          WHEN f.status = 'match' AND f.reasons[1] = 'SIGNATURE_MISMATCH' THEN 'signature'
-         WHEN f.status = 'match' THEN 'street_differs'
+         WHEN f.status = 'match' AND f.reasons[1] = 'ADDRESS_MISMATCH' AND f.same_house
+              THEN 'street_differs'
          WHEN f.shared_voter THEN 'shared_voter'
          WHEN f.match_doubt = 'unsure' AND f.lean_reason = 'ADDRESS_MISMATCH'
               THEN 'moved_or_namesake'
