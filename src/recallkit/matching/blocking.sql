@@ -49,10 +49,11 @@ SELECT s.sid,
 FROM {S} s JOIN {V} v ON s.house = v.house AND s.street_key = v.street_key
 WHERE s.orient = 0
   AND (left(s.first, 1) = left(v.first, 1) OR s.last_ph = v.last_ph
-       OR jaro_winkler_similarity(s.first, v.first) >= 0.8
        OR rk_shares(s.roots, v.roots) OR rk_shares(s.last_toks, v.last_toks)
        OR list_contains(v.last_toks, s.first) OR list_contains(s.last_toks, v.first)
-       OR list_contains(v.given, s.first))
+       OR list_contains(v.given, s.first)
+       -- last: an OR tests a term only on the rows the terms before it left undecided
+       OR jaro_winkler_similarity(s.first, v.first) >= 0.8)
 UNION ALL
 -- 2b. house number + street key of an earlier address of the voter (voter_history):
 --     movers who write the address they left

@@ -91,7 +91,7 @@ def compare(con: duckdb.DuckDBPyConnection, pairs: str, out: str,
 
 
 def estimate_u(con: duckdb.DuckDBPyConnection, entries: str = "rk_s",
-               voters: str = "rk_v", n_entries: int = 4000, n_voters: int = 60,
+               voters: str = "rk_v", n_entries: int = 2000, n_voters: int = 60,
                seed: float = 0.42) -> dict[str, dict[int, float]]:
     """u-probabilities from random-like pairs (entries × voters, cross join of two samples).
 
@@ -197,8 +197,10 @@ def score(con: duckdb.DuckDBPyConnection, model: Model, cmp: str, out: str,
         SELECT last_key AS name, count(*) / {n}::DOUBLE AS tf FROM {voters} GROUP BY 1""")
     parts = []
     for f, levels in FIELDS.items():
-        cases = " ".join(f"WHEN {lv} THEN {model.weight(f, lv)!r}" for lv in levels)
-        expr = f"CASE c.{f} {cases} ELSE 0.0 END"
+        # the weight of level k is element k + 1 of a constant list (level -1, a blank
+        # side, reads index 0: NULL, weight 0): half the cost of a CASE per level
+        weights = ", ".join(f"{model.weight(f, lv)!r}::DOUBLE" for lv in levels)
+        expr = f"coalesce([{weights}][c.{f} + 1], 0.0)"
         if f in TF_FIELDS:
             top = TF_FIELDS[f][1]
             tf_tab = "tff" if f == "first" else "tfl"
