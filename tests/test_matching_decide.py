@@ -20,7 +20,7 @@ def _run(rows: list[tuple]) -> dict[str, tuple]:
     con = duckdb.connect()
     con.execute(f"CREATE TEMP TABLE sc ({COLS})")
     con.execute("CREATE TEMP TABLE rk_s AS SELECT 1 AS sid, 'L1' AS id, "
-                "FALSE AS name_script")
+                "FALSE AS name_script, FALSE AS title_conflict")
     con.execute("CREATE TEMP TABLE rk_unsearched (sid INTEGER)")
     con.execute("CREATE TEMP TABLE rk_nick_typo (sid INTEGER, vid INTEGER)")
     for vid, (voter_id, score, first) in enumerate(rows):

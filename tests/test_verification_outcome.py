@@ -47,6 +47,10 @@ EXTRA = [
     # LISA and ELIZABETH at one address: LISA is also short for ELIZABETH
     _voter("E1", "LISA", None, "WHITLOCK", "8812 CEDROS AVE", "91402"),
     _voter("E2", "ELIZABETH", None, "WHITLOCK", "8812 CEDROS AVE", "91402"),
+    # a title says who signed: MRS before a man's name is his wife
+    _voter("H1", "HAROLD", None, "WAINWRIGHT", "1402 LAGUNA AVE", "90039"),
+    _voter("H2", "DOLORES", None, "ITURRALDE", "51 ECHO PARK AVE", "90026"),
+    _voter("H3", "TERRY", None, "OKONKWO", "87 MICHELTORENA ST", "90026"),
 ]
 
 LINES = [
@@ -70,6 +74,9 @@ LINES = [
     ("1:2:2", "Anselmo Guerrero-Paz", "155 Vermont St", "Los Angeles", "90004", True, None),
     ("1:2:3", "Lisa Whitlock", "8812 Cedros Ave", "Panorama City", "91402", True, None),
     ("1:2:4", "Elizabeth Whitlock", "8812 Cedros Ave", "Panorama City", "91402", True, None),
+    ("1:2:5", "Mrs. Harold Wainwright", "1402 Laguna Ave", "Los Angeles", "90039", True, None),
+    ("1:2:6", "Mrs. Dolores Iturralde", "51 Echo Park Ave", "Los Angeles", "90026", True, None),
+    ("1:2:7", "Ms Terry Okonkwo", "87 Micheltorena St", "Los Angeles", "90026", True, None),
 ]
 
 
@@ -130,6 +137,16 @@ def test_each_writes_her_own_first_name_where_a_nickname_lives_too(verified):
     assert _det(verified, "1:2:3")[:3] == ("valid", None, "E1")
     assert _det(verified, "1:2:4")[:3] == ("valid", None, "E2")
     assert _levels(verified, "1:2:3", "E2")["excluded"] == "housemate_exact_name"
+
+
+def test_a_title_of_the_other_sex_sends_the_line_to_a_person(verified):
+    # MRS HAROLD WAINWRIGHT is how his wife may sign; MRS DOLORES and MS TERRY (a name
+    # both sexes bear) are the voters themselves
+    assert _det(verified, "1:2:5") is None and _queued(verified, "1:2:5")
+    assert verified.con.execute("SELECT doubt FROM review_queue WHERE line_id = '1:2:5'"
+                                ).fetchone()[0] == "title_sex"
+    assert _det(verified, "1:2:6")[:3] == ("valid", None, "H2")
+    assert _det(verified, "1:2:7")[:3] == ("valid", None, "H3")
 
 
 def test_middle_name_written_in_full_is_not_part_of_the_surname(verified):

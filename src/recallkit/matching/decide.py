@@ -48,6 +48,8 @@ DOUBTS = {
               "engine cannot compare with the voter file",
     "suffix_added": "a suffix (JR) is written for a voter registered without one: the "
                     "voter, or his son?",
+    "title_sex": "the title is a woman's and the first name a man's, or the reverse (MRS "
+                 "HAROLD WAINWRIGHT): the voter's wife or husband?",
     "housemate": "someone else at the address with the surname may be the signer",
     "first_name_loose": "the first name is missing, only an initial, or only loosely "
                         "like the voter's",
@@ -146,10 +148,15 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
         )
         SELECT e.sid, e.id, g.voter_id, g.score, g.best, g.rel_sum,
                coalesce(g.candidates, 0) AS candidates, coalesce(g.excluded, 0) AS excluded,
-               coalesce(g.doubtful OR g.suffix_added, FALSE) AS doubtful,
-               coalesce(g.suffix_added, FALSE) AS suffix_added, g.first_level, g.last_level,
-               u.sid IS NOT NULL AS unsearched, e.name_script
-        FROM (SELECT sid, id, coalesce(bool_or(name_script), FALSE) AS name_script
+               coalesce(g.doubtful OR g.suffix_added, FALSE)
+                   OR (e.title_sex AND g.voter_id IS NOT NULL) AS doubtful,
+               coalesce(g.suffix_added, FALSE) AS suffix_added,
+               e.title_sex AND g.voter_id IS NOT NULL AS title_sex,
+               g.first_level, g.last_level, u.sid IS NOT NULL AS unsearched, e.name_script
+        FROM (SELECT sid, id, coalesce(bool_or(name_script), FALSE) AS name_script,
+                     -- a title of the other sex than the written first name's: the line
+                     -- is somebody else's than the voter of that name (DOUBTS)
+                     coalesce(bool_or(title_conflict), FALSE) AS title_sex
               FROM {entries} GROUP BY ALL) e
         LEFT JOIN g USING (sid)
         LEFT JOIN (SELECT DISTINCT sid FROM {unsearched}) u USING (sid)
@@ -170,6 +177,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                CASE WHEN status <> 'review' THEN NULL
                     WHEN name_script AND voter_id IS NULL THEN 'script'
                     WHEN suffix_added THEN 'suffix_added'
+                    WHEN title_sex THEN 'title_sex'
                     WHEN doubtful THEN 'housemate'
                     WHEN leans AND first_level < {MIN_AUTO_FIRST} THEN 'first_name_loose'
                     WHEN leans AND last_level < {MIN_AUTO_LAST} THEN 'surname_differs'
@@ -180,6 +188,7 @@ def decide(con: duckdb.DuckDBPyConnection, scored: str, registered_share: float 
                    CASE WHEN voter_id IS NOT NULL AND p_best >= 1 - {epsilon!r}
                              AND first_level >= {MIN_AUTO_FIRST}
                              AND last_level >= {MIN_AUTO_LAST} AND NOT suffix_added
+                             AND NOT title_sex
                              THEN 'match'
                         WHEN p_none >= 1 - {epsilon!r} AND NOT doubtful AND NOT unsearched
                              AND NOT name_script THEN 'none'

@@ -338,9 +338,11 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
         CREATE OR REPLACE TEMP TABLE rk_s_b AS
         WITH src AS ({source_sql}),
         b AS (
-            -- a title before a full name is no part of it (DR JOHN SMITH, MRS MARIA LOPEZ)
-            SELECT id, regexp_replace(rk_clean_keep_comma(printed_name),
-                                      '^(?:MR|MRS|MS|MISS|DR) (\\S+ \\S)', '\\1') AS nm,
+            -- a title before a full name is no part of it (DR JOHN SMITH, MRS MARIA LOPEZ),
+            -- but says whether a man or a woman signed (MRS HAROLD WAINWRIGHT, his wife)
+            SELECT id, regexp_replace(cl, '^(?:MR|MRS|MS|MISS|DR) (\\S+ \\S)', '\\1') AS nm,
+                   CASE WHEN regexp_matches(cl, '^(?:MRS|MS|MISS) \\S+ \\S') THEN 'F'
+                        WHEN regexp_matches(cl, '^MR \\S+ \\S') THEN 'M' END AS title_sex,
                    addr, rk_zip5(zip) AS zip, rk_city(city) AS city,
                    -- no letter at all (",,,", "1234"): no name to read; letters of
                    -- another script (李小龍, Ռուբեն) are a name the macros cannot read
@@ -350,6 +352,7 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
                    -- nothing left once a post office box is dropped: no residence
                    rk_unreadable(residence_address) OR addr = '' AS addr_missing
             FROM (SELECT *, strip_accents(coalesce(printed_name, '')) AS pn,
+                         rk_clean_keep_comma(printed_name) AS cl,
                          rk_drop_po_box(coalesce(residence_address, '')) AS addr
                   FROM src)
         )
@@ -410,7 +413,8 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
             SELECT last_key, {phonetic("last_key")} AS last_ph
             FROM (SELECT DISTINCT last_key FROM o WHERE last_key IS NOT NULL)
         )
-        SELECT n.sid, id, orient, comma, name_unreadable, name_script, addr_missing, first,
+        SELECT n.sid, id, orient, comma, name_unreadable, name_script, addr_missing,
+               coalesce(fs.sex <> o.title_sex, FALSE) AS title_conflict, first,
                first IN (SELECT name FROM rk_given) AS first_real,
                -- the first two given names written as one (MARY ANN for MARYANN)
                CASE WHEN len(mids) > 0 AND length(mids[1]) > 1 THEN first || mids[1] END
@@ -426,6 +430,7 @@ def build_entries(con: duckdb.DuckDBPyConnection, source_sql: str,
         JOIN (SELECT id, row_number() OVER (ORDER BY id) AS sid
               FROM (SELECT DISTINCT id FROM rk_s_bp)) n USING (id)
         LEFT JOIN rk_nick_roots r ON r.name = o.first
+        LEFT JOIN rk_first_sex fs ON fs.name = o.first
     """)
     for t in ("rk_s_b", "rk_s_pl", "rk_s_odd", "rk_s_bp", "rk_s_ad", "rk_s_ad_odd"):
         con.execute(f"DROP TABLE {t}")

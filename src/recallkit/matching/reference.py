@@ -63,6 +63,38 @@ def given_names() -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+# A first name is a man's (or a woman's) when the census found it this many times more
+# often among men than among women (or the reverse): HAROLD 371 : 1, MARIA 1 : 166, but
+# not TERRY (4 : 1) or JORDAN (5 : 1), which both sexes bear.
+ONE_SEX_RATIO = 30.0
+
+
+@lru_cache(maxsize=1)
+def first_name_sexes() -> tuple[tuple[str, str], ...]:
+    """(name, 'M' or 'F') for the census first names borne almost only by one sex: a
+    title of the other sex before one (MRS HAROLD WAINWRIGHT, his wife) names someone
+    else than the voter of that name."""
+    try:
+        import names as names_pkg
+    except ImportError:  # a declared dependency; degrade, never crash
+        return ()
+    freq: dict[str, dict[str, float]] = {}
+    for sex, f in (("M", "dist.male.first"), ("F", "dist.female.first")):
+        with (Path(names_pkg.__file__).with_name(f)).open(encoding="ascii") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) >= 2:
+                    freq.setdefault(parts[0], {})[sex] = float(parts[1])
+    out = []
+    for name, fr in freq.items():
+        m, w = fr.get("M", 0.0), fr.get("F", 0.0)
+        if m >= ONE_SEX_RATIO * w:
+            out.append((name, "M"))
+        elif w >= ONE_SEX_RATIO * m:
+            out.append((name, "F"))
+    return tuple(sorted(out))
+
+
 @lru_cache(maxsize=1)
 def street_words() -> tuple[tuple[str, str, str], ...]:
     with open(DATA / "street_words.csv", encoding="utf-8") as f:
@@ -95,7 +127,7 @@ def street_types_literal() -> str:
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Create the temp tables rk_nick_roots(name, roots), rk_given_ref(name) (census first
-    names and the nickname table's), rk_street_words and rk_street_renames(county,
+    names and the nickname table's), rk_first_sex(name, sex), rk_street_words and rk_street_renames(county,
     old_street, new_street) (street keys come later, from the address macros:
     normalize.build_voters)."""
     words = street_words()
@@ -111,6 +143,10 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
                          pa.table({"name": list(given_names())}))
     # the real names until normalize.build_voters adds the voter file's own
     con.execute("CREATE OR REPLACE TEMP TABLE rk_given AS SELECT name FROM rk_given_ref")
+    sexes = first_name_sexes()
+    sqlscript.temp_table(con, "rk_first_sex", pa.table({
+        "name": pa.array([x[0] for x in sexes], pa.string()),
+        "sex": pa.array([x[1] for x in sexes], pa.string())}))
     renames = street_renames()
     sqlscript.temp_table(con, "rk_street_renames", pa.table({
         "county": pa.array([r[0] for r in renames], pa.string()),
