@@ -127,9 +127,9 @@ def street_types_literal() -> str:
 
 def load_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Create the temp tables rk_nick_roots(name, roots), rk_given_ref(name) (census first
-    names and the nickname table's), rk_first_sex(name, sex), rk_street_words and rk_street_renames(county,
-    old_street, new_street) (street keys come later, from the address macros:
-    normalize.build_voters)."""
+    names and the nickname table's), rk_first_sex(name, sex), rk_street_words and
+    rk_street_renames(county, old_street, new_street) (street keys come later, from the
+    address macros: normalize.build_voters)."""
     words = street_words()
     sqlscript.temp_table(con, "rk_street_words", pa.table({
         "word": [w[0] for w in words], "standard": [w[1] for w in words],
