@@ -51,6 +51,11 @@ EXTRA = [
     _voter("H1", "HAROLD", None, "WAINWRIGHT", "1402 LAGUNA AVE", "90039"),
     _voter("H2", "DOLORES", None, "ITURRALDE", "51 ECHO PARK AVE", "90026"),
     _voter("H3", "TERRY", None, "OKONKWO", "87 MICHELTORENA ST", "90026"),
+    # one name only (a mononym, filed as the surname), a file's placeholders for a first
+    # or middle name nobody knew (NFN, NMN)
+    _voter("O1", None, None, "SUHARTONO", "2240 RIVERSIDE DR", "90039"),
+    _voter("O2", "NFN", None, "WIRYAWAN", "2250 RIVERSIDE DR", "90039"),
+    _voter("O3", "PETRA", "NMN", "KOVALENKO", "2260 RIVERSIDE DR", "90039"),
 ]
 
 LINES = [
@@ -77,6 +82,9 @@ LINES = [
     ("1:2:5", "Mrs. Harold Wainwright", "1402 Laguna Ave", "Los Angeles", "90039", True, None),
     ("1:2:6", "Mrs. Dolores Iturralde", "51 Echo Park Ave", "Los Angeles", "90026", True, None),
     ("1:2:7", "Ms Terry Okonkwo", "87 Micheltorena St", "Los Angeles", "90026", True, None),
+    ("1:2:8", "Suhartono", "2240 Riverside Dr", "Los Angeles", "90039", True, None),
+    ("1:2:9", "Wiryawan", "2250 Riverside Dr", "Los Angeles", "90039", True, None),
+    ("1:2:10", "Petra N Kovalenko", "2260 Riverside Dr", "Los Angeles", "90039", True, None),
 ]
 
 
@@ -147,6 +155,14 @@ def test_a_title_of_the_other_sex_sends_the_line_to_a_person(verified):
                                 ).fetchone()[0] == "title_sex"
     assert _det(verified, "1:2:6")[:3] == ("valid", None, "H2")
     assert _det(verified, "1:2:7")[:3] == ("valid", None, "H3")
+
+
+def test_a_voter_of_one_name_and_placeholders_for_names(verified):
+    assert _det(verified, "1:2:8")[:3] == ("valid", None, "O1")
+    assert _det(verified, "1:2:9")[:3] == ("valid", None, "O2")
+    # NMN is no middle name: the written initial N does not disagree with it
+    assert _det(verified, "1:2:10")[:3] == ("valid", None, "O3")
+    assert _levels(verified, "1:2:10", "O3")["mid"] == -1
 
 
 def test_middle_name_written_in_full_is_not_part_of_the_surname(verified):

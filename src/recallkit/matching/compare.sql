@@ -59,6 +59,9 @@ WITH d AS (
              ELSE coalesce(jaro_winkler_similarity(s_first, v_first), 0) END AS first_jw,
         CASE WHEN s_street = v_street AND length(s_street) > 0 THEN 1.0::DOUBLE
              ELSE coalesce(jaro_winkler_similarity(s_street, v_street), 0) END AS street_jw,
+        -- one word written, the whole name of a voter registered without a first name
+        -- (a mononym: the voter file has it as the surname)
+        v_first IS NULL AND s_key IS NULL AND len(s_last) = 0 AND s_first = v_key AS mono,
         -- three or more names written, all of the voter's and no other, in another
         -- order: the voter's full name as some write it (PHAM NGOC ANH, family name first,
         -- for NGOC ANH PHAM; YOON SOO YOUNG). v_given ends with its names joined when
@@ -72,7 +75,8 @@ WITH d AS (
     FROM j
 ), l AS MATERIALIZED (
     SELECT sid, id, orient, vid, voter_id, passes,
-    CASE WHEN s_first IS NULL OR v_first IS NULL THEN -1
+    CASE WHEN mono THEN 4
+         WHEN s_first IS NULL OR v_first IS NULL THEN -1
          WHEN s_first = v_first THEN 4
          WHEN full_name THEN 3
          -- a voter registered with an initial for a first name goes by the middle name
@@ -103,7 +107,8 @@ WITH d AS (
          WHEN length(s_first) > 1 AND list_has_any(s_roots, v_roots) THEN 1
          WHEN length(s_first) > 2 AND first_jw >= 0.80 THEN 1
          ELSE 0 END AS first,
-    CASE WHEN (len(s_last) = 0 AND s_key IS NULL) OR v_key IS NULL THEN -1
+    CASE WHEN mono THEN 4
+         WHEN (len(s_last) = 0 AND s_key IS NULL) OR v_key IS NULL THEN -1
          -- a given name of the voter's written before the surname (ROSA MARIA DE LA O:
          -- MARIA + DELAO)
          WHEN s_key = v_key OR full_name

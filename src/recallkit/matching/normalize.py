@@ -109,7 +109,9 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
         CREATE OR REPLACE TEMP TABLE rk_v_fn AS
         WITH d AS (SELECT coalesce(first_name, '') AS fn, count(*) AS n FROM voters
                    GROUP BY 1),
-        t AS (SELECT fn, n, rk_tokens(fn) AS ft FROM d)
+        -- the placeholders of government files (NFN, FNU: no first name known) are none
+        t AS (SELECT fn, n, list_filter(rk_tokens(fn), lambda x: x NOT IN ('NFN', 'FNU'))
+                  AS ft FROM d)
         SELECT fn, n, ft, ft[1] AS first,
                coalesce(r.roots, CASE WHEN ft[1] IS NULL THEN [] ELSE [ft[1]] END) AS roots
         FROM t LEFT JOIN rk_nick_roots r ON r.name = t.ft[1]
@@ -128,7 +130,8 @@ def build_voters(con: duckdb.DuckDBPyConnection, table: str = "rk_v") -> int:
                 "(SELECT name FROM rk_given) AS first_real FROM rk_v_fn")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE rk_v_mn AS
-        SELECT mn, rk_tokens(mn) AS mt
+        SELECT mn, list_filter(rk_tokens(mn), lambda x: x NOT IN ('NMN', 'NMI', 'MNU'))
+                   AS mt
         FROM (SELECT DISTINCT coalesce(middle_name, '') AS mn FROM voters)
     """)
     con.execute(f"""
