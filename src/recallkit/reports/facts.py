@@ -8,10 +8,11 @@ certificate take the resulting `PetitionFacts` and never query on their own.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
+
+from recallkit.workspace.db import Petition, read_petition
 
 
 @dataclass(frozen=True)
@@ -38,22 +39,11 @@ class InputFile:
         }
 
 
-@dataclass(frozen=True)
-class PetitionFacts:
-    """The petition as its workspace knows it: inputs to every report and the certificate."""
+@dataclass(frozen=True, kw_only=True)
+class PetitionFacts(Petition):
+    """The petition as its workspace knows it (its row, `Petition`, and what was counted
+    and examined): inputs to every report and the certificate."""
 
-    rules: str
-    jurisdiction: str
-    office: str
-    officer: str
-    office_kind: str | None
-    measure: int
-    required: int
-    format_approved: date
-    circulation_deadline: date
-    filed: date | None
-    counties: tuple[str, ...]
-    stage: str
     raw_count: int
     method: str  # sample | full | raw_count (nothing examined)
     sample_seed: str | None
@@ -67,7 +57,6 @@ class PetitionFacts:
     inputs: tuple[InputFile, ...]
     audit_head_seq: int | None
     audit_head_hash: str | None
-    plan: dict[str, Any] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -79,7 +68,7 @@ class PetitionFacts:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["inputs"] = [i.as_dict() for i in self.inputs]
         d["counties"] = list(self.counties)
-        for k in ("format_approved", "circulation_deadline", "filed"):
+        for k in ("format_approved", "circulation_deadline", "filed", "created_at"):
             d[k] = d[k].isoformat() if d[k] else None
         return d
 
@@ -130,11 +119,7 @@ def audit_head(con: Any) -> tuple[int | None, str | None]:
 
 def gather(con: Any, raw_count: int | None = None) -> PetitionFacts:
     """Read the facts of the petition in `con` (a workspace's DuckDB connection)."""
-    p = con.execute(
-        """SELECT rules, jurisdiction, office, officer, office_kind, measure, required,
-                  format_approved, circulation_deadline, filed, counties, stage, plan_json
-           FROM petition WHERE id = 1"""
-    ).fetchone()
+    p = read_petition(con)
     if p is None:
         raise ValueError("the workspace has no petition row; run `recallkit init` first")
     raw = int(con.execute(raw_count_sql()).fetchone()[0]) if raw_count is None else raw_count
@@ -160,18 +145,13 @@ def gather(con: Any, raw_count: int | None = None) -> PetitionFacts:
         ).fetchall()
     )
     seq, head = audit_head(con)
-    plan = p[12]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
     return PetitionFacts(
-        rules=p[0], jurisdiction=p[1], office=p[2], officer=p[3], office_kind=p[4],
-        measure=int(p[5]), required=int(p[6]), format_approved=p[7],
-        circulation_deadline=p[8], filed=p[9], counties=tuple(p[10] or ()), stage=p[11],
+        **{f.name: getattr(p, f.name) for f in fields(Petition)},
         raw_count=raw, method=method,
         sample_seed=draw[0] if draw else None, sample_seed_sha256=draw[1] if draw else None,
         sample_size=sample_size, sample_valid=int(sv), sample_duplicates=int(sd),
         examined=int(examined), valid=int(valid), invalid=int(examined) - int(valid),
-        inputs=inputs, audit_head_seq=seq, audit_head_hash=head, plan=plan or {},
+        inputs=inputs, audit_head_seq=seq, audit_head_hash=head,
     )
 
 

@@ -60,6 +60,20 @@ class Petition:
     plan: dict[str, Any] = field(default_factory=dict)
 
 
+def read_petition(con: duckdb.DuckDBPyConnection) -> Petition | None:
+    """The petition row of a workspace's connection (None before `recallkit init`)."""
+    rows = con.execute(
+        "SELECT rules, jurisdiction, office, officer, office_kind, measure, required, "
+        "format_approved, circulation_deadline, filed, counties, stage, created_at, "
+        "plan_json::VARCHAR FROM petition WHERE id = 1"
+    ).fetchall()
+    if not rows:
+        return None
+    row = rows[0]
+    return Petition(*row[:10], tuple(row[10] or ()), *row[11:13],
+                    json.loads(row[13]) if row[13] else {})
+
+
 def file_sha256(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -140,16 +154,10 @@ class Workspace:
 
     @property
     def petition(self) -> Petition:
-        rows = self.con.execute(
-            "SELECT rules, jurisdiction, office, officer, office_kind, measure, required, "
-            "format_approved, circulation_deadline, filed, counties, stage, created_at, "
-            "plan_json::VARCHAR FROM petition WHERE id = 1"
-        ).fetchall()
-        row = rows[0] if rows else None
-        if row is None:
+        p = read_petition(self.con)
+        if p is None:
             raise WorkspaceError(f"{self.path} has no petition recorded (run `recallkit init`)")
-        return Petition(*row[:10], tuple(row[10] or ()), *row[11:13],
-                        json.loads(row[13]) if row[13] else {})
+        return p
 
     @property
     def pack(self) -> RulePack:
